@@ -1,0 +1,121 @@
+package dev.metalprov.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.kubernetes.api.model.Condition;
+
+/** The observed state of a BMC. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BMCStatus {
+
+    @JsonPropertyDescription("Pending until first contact; Enabled when the operator can work with the BMC; Error otherwise.")
+    private BMCState state;
+
+    @JsonPropertyDescription("The power state of the BMC's first system.")
+    private ServerPowerState powerState;
+
+    private String macAddress;
+    private String ip;
+    private String manufacturer;
+    private String model;
+    private String sku;
+    private String serialNumber;
+    private String firmwareVersion;
+
+    @JsonPropertyDescription("Ready, with reason Connected, AuthenticationFailed, ConnectionFailed or InternalServerError.")
+    private List<Condition> conditions;
+
+    @JsonPropertyDescription("The metadata.generation this status was computed for.")
+    private Long observedGeneration;
+
+    public BMCState getState() {
+        return state;
+    }
+
+    public void setState(BMCState state) {
+        this.state = state;
+    }
+
+    public ServerPowerState getPowerState() {
+        return powerState;
+    }
+
+    public void setPowerState(ServerPowerState powerState) {
+        this.powerState = powerState;
+    }
+
+    public String getMacAddress() {
+        return macAddress;
+    }
+
+    public void setMacAddress(String macAddress) {
+        this.macAddress = macAddress;
+    }
+
+    public String getIp() {
+        return ip;
+    }
+
+    public void setIp(String ip) {
+        this.ip = ip;
+    }
+
+    public String getManufacturer() {
+        return manufacturer;
+    }
+
+    public void setManufacturer(String manufacturer) {
+        this.manufacturer = manufacturer;
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    public String getSku() {
+        return sku;
+    }
+
+    public void setSku(String sku) {
+        this.sku = sku;
+    }
+
+    public String getSerialNumber() {
+        return serialNumber;
+    }
+
+    public void setSerialNumber(String serialNumber) {
+        this.serialNumber = serialNumber;
+    }
+
+    public String getFirmwareVersion() {
+        return firmwareVersion;
+    }
+
+    public void setFirmwareVersion(String firmwareVersion) {
+        this.firmwareVersion = firmwareVersion;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.metalprov.api.v1alpha1;
+
+/**
+ * Names shared by every kind of the {@code metal.ironcore.dev/v1alpha1} API: the group and
+ * version, and the finalizers and annotations that manifests written for IronCore's
+ * metal-operator already use.
+ */
+public final class Metal {
+
+    public static final String GROUP = "metal.ironcore.dev";
+    public static final String VERSION = "v1alpha1";
+    public static final String API_VERSION = GROUP + "/" + VERSION;
+
+    public static final String SERVER_FINALIZER = GROUP + "/server";
+    public static final String SERVER_CLAIM_FINALIZER = GROUP + "/serverclaim";
+
+    /** One-shot operation on a Server; performed once, then removed by the operator. */
+    public static final String OPERATION_ANNOTATION = GROUP + "/operation";
+
+    private Metal() {
+    }
+}
