@@ -17,6 +17,14 @@ public final class Metal {
     /** One-shot operation on a Server; performed once, then removed by the operator. */
     public static final String OPERATION_ANNOTATION = GROUP + "/operation";
 
+    /**
+     * Additions of this operator, in its own domain: the uid of the claim a server is bound to
+     * (so that a consistent list by label finds a claim's server without trusting any cache), and
+     * the boot configuration a one-time network boot was last requested for.
+     */
+    public static final String CLAIM_UID_LABEL = "metalprov.dev/claim-uid";
+    public static final String NETWORK_BOOT_ANNOTATION = "metalprov.dev/network-boot-for";
+
     private Metal() {
     }
 }
