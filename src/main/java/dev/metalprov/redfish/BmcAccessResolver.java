@@ -1,0 +1,65 @@
+package dev.metalprov.redfish;
+
+import java.net.URI;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.metalprov.api.v1alpha1.BMC;
+import dev.metalprov.api.v1alpha1.BMCSecret;
+import dev.metalprov.api.v1alpha1.LocalObjectReference;
+import dev.metalprov.api.v1alpha1.Protocol;
+import dev.metalprov.api.v1alpha1.ProtocolName;
+import dev.metalprov.api.v1alpha1.ProtocolScheme;
+import dev.metalprov.api.v1alpha1.Server;
+import dev.metalprov.server.BmcException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** Works out how to reach a server's BMC: from its BMC object, or from the access written inline. */
+@ApplicationScoped
+public class BmcAccessResolver {
+
+    @Inject
+    KubernetesClient client;
+
+    public BmcAccess resolve(Server server) {
+        var spec = server.getSpec();
+        if (spec.getBmc() != null) {
+            return access(spec.getBmc().getAddress(), spec.getBmc().getProtocol(), spec.getBmc().getBmcSecretRef(), false);
+        }
+        if (spec.getBmcRef() == null) {
+            throw new BmcException(BmcException.CONFIGURATION_ERROR, "server " + server.getMetadata().getName()
+                    + " names no BMC: set spec.bmcRef or spec.bmc");
+        }
+        BMC bmc = client.resources(BMC.class).withName(spec.getBmcRef().getName()).get();
+        if (bmc == null) {
+            throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMC " + spec.getBmcRef().getName() + " does not exist");
+        }
+        if (bmc.getSpec().getAccess() == null) {
+            throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMC " + bmc.getMetadata().getName()
+                    + " uses spec.endpointRef, which this operator does not serve; use spec.access");
+        }
+        boolean insecure = bmc.getSpec().getTls() != null && Boolean.TRUE.equals(bmc.getSpec().getTls().getInsecureSkipVerify());
+        return access(bmc.getSpec().getAccess().getIp(), bmc.getSpec().getProtocol(), bmc.getSpec().getBmcSecretRef(), insecure);
+    }
+
+    private BmcAccess access(String address, Protocol protocol, LocalObjectReference secretRef, boolean insecure) {
+        if (protocol.getName() != ProtocolName.REDFISH) {
+            throw new BmcException(BmcException.CONFIGURATION_ERROR, "protocol " + protocol.getName()
+                    + " is not served; only Redfish is");
+        }
+        BMCSecret secret = client.resources(BMCSecret.class).withName(secretRef.getName()).get();
+        if (secret == null) {
+            throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMCSecret " + secretRef.getName() + " does not exist");
+        }
+        String username = secret.username().orElseThrow(() -> new BmcException(BmcException.CONFIGURATION_ERROR,
+                "BMCSecret " + secretRef.getName() + " has no username"));
+        String password = secret.password().orElseThrow(() -> new BmcException(BmcException.CONFIGURATION_ERROR,
+                "BMCSecret " + secretRef.getName() + " has no password"));
+        ProtocolScheme scheme = protocol.getScheme() == null ? ProtocolScheme.HTTPS : protocol.getScheme();
+        String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+        URI endpoint = URI.create(scheme.value().toLowerCase(Locale.ROOT) + "://" + host + ":" + protocol.getPort() + "/");
+        return new BmcAccess(endpoint, username, password, insecure);
+    }
+}
