@@ -1,0 +1,351 @@
+package dev.metalprov.claim;
+
+import static dev.metalprov.claim.ClaimConditions.*;
+
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.metalprov.api.v1alpha1.BootConfigurationState;
+import dev.metalprov.api.v1alpha1.ClaimPhase;
+import dev.metalprov.api.v1alpha1.LocalObjectReference;
+import dev.metalprov.api.v1alpha1.Metal;
+import dev.metalprov.api.v1alpha1.Power;
+import dev.metalprov.api.v1alpha1.Server;
+import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
+import dev.metalprov.api.v1alpha1.ServerClaim;
+import dev.metalprov.api.v1alpha1.ServerClaimStatus;
+import dev.metalprov.api.v1alpha1.ServerPowerState;
+import dev.metalprov.api.v1alpha1.ServerState;
+import dev.metalprov.common.Conditions;
+import dev.metalprov.common.Events;
+import dev.metalprov.common.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+
+/**
+ * Binds claims to servers, following the flow of the upstream documentation:
+ * find the server the claim already holds, or bind a free one with one optimistic write;
+ * record it in the claim; create the claim's ServerBootConfiguration; report how far it got.
+ * Powering the server is the ServerReconciler's job; so is releasing it when the claim goes.
+ */
+@ControllerConfiguration(name = ServerClaimReconciler.NAME, finalizerName = Metal.SERVER_CLAIM_FINALIZER)
+// Beyond what the watched kinds give: bind servers, create boot configurations, check Ignition Secrets, record events.
+@RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "update" })
+@RBACRule(apiGroups = Metal.GROUP, resources = "serverbootconfigurations", verbs = { "get", "list", "watch", "create", "update", "delete" })
+@RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
+@RBACRule(apiGroups = "", resources = "events", verbs = "create")
+public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<ServerClaim> {
+
+    public static final String NAME = "serverclaim";
+    private static final Logger LOG = Logger.getLogger(ServerClaimReconciler.class);
+    private static final String SERVERS = "servers";
+    private static final String BOOT_CONFIGURATIONS = "bootconfigurations";
+
+    @Inject
+    ClaimBindingPolicy policy;
+
+    @Inject
+    ServerBinder binder;
+
+    @Inject
+    BootConfigurations bootConfigurations;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    Events events;
+
+    @Inject
+    OperatorConfig config;
+
+    @Inject
+    Clock clock;
+
+    private InformerEventSource<Server, ServerClaim> servers;
+    private InformerEventSource<ServerBootConfiguration, ServerClaim> bootConfigurationInformer;
+
+    @Override
+    public List<EventSource<?, ServerClaim>> prepareEventSources(EventSourceContext<ServerClaim> context) {
+        context.getPrimaryCache().addIndexers(Map.of(ClaimsThatCouldUseServer.BY_SERVER_REF, ClaimsThatCouldUseServer::serverNamedBy));
+        servers = new InformerEventSource<>(InformerEventSourceConfiguration.from(Server.class, ServerClaim.class)
+                .withName(SERVERS)
+                .withSecondaryToPrimaryMapper(new ClaimsThatCouldUseServer(context.getPrimaryCache(), policy))
+                .build(), context);
+        servers.addIndexers(Map.of(ServerIndex.BY_CLAIM, ServerIndex::claimOf));
+        bootConfigurationInformer = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(ServerBootConfiguration.class, ServerClaim.class)
+                        .withName(BOOT_CONFIGURATIONS)
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ServerClaim.class))
+                        .build(),
+                context);
+        return List.of(servers, bootConfigurationInformer);
+    }
+
+    @Override
+    public UpdateControl<ServerClaim> reconcile(ServerClaim claim, Context<ServerClaim> context) {
+        ServerClaimStatus before = copyOf(claim.getStatus());
+        Optional<Server> held = serverHeldBy(claim);
+        if (held.isEmpty()) {
+            Binding binding = bind(claim, context);
+            if (binding.server().isEmpty()) {
+                return unbound(claim, before, binding);
+            }
+            held = binding.server();
+            events.normal(claim, SERVER_BOUND, "bound to server " + held.get().getMetadata().getName());
+        }
+        Server server = held.get();
+        ServerClaim current = recordServerRef(claim, server, context);
+        Optional<ServerBootConfiguration> bootConfiguration = bootConfigurations.ensure(current, server, context,
+                bootConfigurationInformer);
+        return bound(current, before, server, bootConfiguration);
+    }
+
+    @Override
+    public DeleteControl cleanup(ServerClaim claim, Context<ServerClaim> context) {
+        List<Server> held = serversHeldBy(claim);
+        if (held.isEmpty()) {
+            held = binder.serversBoundTo(claim);
+        }
+        boolean released = held.stream().allMatch(ServerClaimReconciler::isReleased);
+        if (released) {
+            deleteBootConfiguration(claim);
+            return DeleteControl.defaultDelete();
+        }
+        // The ServerReconciler powers the server off and releases it; then this finalizer goes.
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.releaseCheckInterval().toMillis());
+    }
+
+    /** The server that already points at this claim, from the informer cache (the sticky rule). */
+    private Optional<Server> serverHeldBy(ServerClaim claim) {
+        List<Server> held = serversHeldBy(claim);
+        if (held.size() > 1) {
+            LOG.warnf("claim %s/%s is referenced by %d servers; keeping %s", claim.getMetadata().getNamespace(),
+                    claim.getMetadata().getName(), held.size(), held.get(0).getMetadata().getName());
+        }
+        return held.stream().findFirst();
+    }
+
+    private List<Server> serversHeldBy(ServerClaim claim) {
+        return servers.byIndex(ServerIndex.BY_CLAIM, ServerIndex.claimKey(claim.getMetadata().getNamespace(),
+                claim.getMetadata().getName())).stream()
+                .filter(server -> ClaimBindingPolicy.refersTo(server.getSpec().getServerClaimRef(), claim))
+                .sorted(Comparator.comparing(server -> server.getMetadata().getName()))
+                .toList();
+    }
+
+    /**
+     * Picks a server with the policy and binds it with an optimistic write; a lost race means
+     * picking again among the rest. Before the first write the API server itself is asked whether
+     * the claim already holds a server, so a stale cache can never lead to a second binding.
+     */
+    private Binding bind(ServerClaim claim, Context<ServerClaim> context) {
+        List<Server> known = servers.list().toList();
+        if (policy.choose(claim, known).isEmpty()) {
+            return nothingToBind(claim, known);
+        }
+        Optional<Server> alreadyBound = binder.serversBoundTo(claim).stream()
+                .min(Comparator.comparing(server -> server.getMetadata().getName()));
+        if (alreadyBound.isPresent()) {
+            return new Binding(alreadyBound, null, null);
+        }
+        Set<String> lost = new HashSet<>();
+        for (int attempt = 0; attempt < config.bindAttempts(); attempt++) {
+            Optional<Server> choice = policy.choose(claim,
+                    known.stream().filter(server -> !lost.contains(server.getMetadata().getName())).toList());
+            if (choice.isEmpty()) {
+                break;
+            }
+            String name = choice.get().getMetadata().getName();
+            Optional<Server> bound = binder.tryBind(claim, name, context, servers);
+            if (bound.isPresent()) {
+                return new Binding(bound, null, null);
+            }
+            lost.add(name);
+        }
+        return new Binding(Optional.empty(), BIND_CONFLICT,
+                "other claims took the servers this claim tried; trying again");
+    }
+
+    /** Why nothing can be bound, in the words a user can act on. */
+    private Binding nothingToBind(ServerClaim claim, List<Server> known) {
+        var spec = claim.getSpec();
+        if (spec.getServerRef() != null) {
+            String name = spec.getServerRef().getName();
+            Optional<Server> named = known.stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst();
+            if (named.isEmpty()) {
+                return new Binding(Optional.empty(), SERVER_NOT_FOUND,
+                        "server " + name + " does not exist; create it or fix spec.serverRef");
+            }
+            return new Binding(Optional.empty(), SERVER_NOT_AVAILABLE, policy.whyNot(claim, named.get()).orElse("")
+                    + "; the claim binds by itself once the server is Available");
+        }
+        long matching = known.stream().filter(s -> LabelSelectors.matches(spec.getServerSelector(), s.getMetadata().getLabels()))
+                .count();
+        String scope = spec.getServerSelector() == null ? "no server is" : "no server matching spec.serverSelector is";
+        return new Binding(Optional.empty(), NO_MATCHING_SERVER, scope + " Available, powered Off and free ("
+                + matching + " match, none can be bound); the claim binds by itself when one becomes Available");
+    }
+
+    /** A selector claim learns which server it got, so that it stays with that server for good. */
+    private ServerClaim recordServerRef(ServerClaim claim, Server server, Context<ServerClaim> context) {
+        if (claim.getSpec().getServerRef() != null) {
+            return claim;
+        }
+        String name = server.getMetadata().getName();
+        return context.resourceOperations().jsonPatchPrimary(claim, c -> {
+            c.getSpec().setServerRef(new LocalObjectReference(name));
+            return c;
+        });
+    }
+
+    private UpdateControl<ServerClaim> unbound(ServerClaim claim, ServerClaimStatus before, Binding binding) {
+        ServerClaimStatus status = new ServerClaimStatus();
+        status.setPhase(ClaimPhase.UNBOUND);
+        List<Condition> conditions = before == null ? null : before.getConditions();
+        conditions = condition(claim, conditions, BOUND, false, binding.reason(), binding.message());
+        conditions = condition(claim, conditions, BOOT_CONFIGURATION_READY, false, NOT_BOUND, "the claim holds no server yet");
+        conditions = condition(claim, conditions, POWER_STATE_REACHED, false, NOT_BOUND, "the claim holds no server yet");
+        status.setConditions(conditions);
+        status.setObservedGeneration(claim.getMetadata().getGeneration());
+        if (!Objects.equals(reasonOf(before, BOUND), binding.reason()) && !BIND_CONFLICT.equals(binding.reason())) {
+            events.warning(claim, binding.reason(), binding.message());
+        }
+        UpdateControl<ServerClaim> control = patchIfChanged(claim, before, status);
+        return BIND_CONFLICT.equals(binding.reason()) ? control.rescheduleAfter(config.releaseCheckInterval().toMillis()) : control;
+    }
+
+    private UpdateControl<ServerClaim> bound(ServerClaim claim, ServerClaimStatus before, Server server,
+            Optional<ServerBootConfiguration> bootConfiguration) {
+        String serverName = server.getMetadata().getName();
+        ServerClaimStatus status = new ServerClaimStatus();
+        status.setPhase(ClaimPhase.BOUND);
+        List<Condition> conditions = before == null ? null : before.getConditions();
+
+        String named = claim.getSpec().getServerRef() == null ? serverName : claim.getSpec().getServerRef().getName();
+        conditions = named.equals(serverName)
+                ? condition(claim, conditions, BOUND, true, SERVER_BOUND, "bound to server " + serverName)
+                : condition(claim, conditions, BOUND, true, SERVER_REF_MISMATCH, "bound to server " + serverName
+                        + " but spec.serverRef names " + named + "; the binding is kept; delete and recreate the claim to move it");
+
+        Readiness boot = bootReadiness(claim, bootConfiguration);
+        conditions = condition(claim, conditions, BOOT_CONFIGURATION_READY, boot.ready(), boot.reason(), boot.message());
+        Readiness power = powerReadiness(claim, server, boot.ready());
+        conditions = condition(claim, conditions, POWER_STATE_REACHED, power.ready(), power.reason(), power.message());
+
+        status.setConditions(conditions);
+        status.setObservedGeneration(claim.getMetadata().getGeneration());
+        if (IGNITION_SECRET_MISSING.equals(boot.reason()) && !IGNITION_SECRET_MISSING.equals(reasonOf(before, BOOT_CONFIGURATION_READY))) {
+            events.warning(claim, IGNITION_SECRET_MISSING, boot.message());
+        }
+        UpdateControl<ServerClaim> control = patchIfChanged(claim, before, status);
+        // A Secret appearing sends no event to this controller: look again while it is missing.
+        return IGNITION_SECRET_MISSING.equals(boot.reason())
+                ? control.rescheduleAfter(config.ignitionSecretRecheckInterval().toMillis())
+                : control;
+    }
+
+    private Readiness bootReadiness(ServerClaim claim, Optional<ServerBootConfiguration> bootConfiguration) {
+        LocalObjectReference secretRef = claim.getSpec().getIgnitionSecretRef();
+        if (secretRef != null && client.resources(Secret.class).inNamespace(claim.getMetadata().getNamespace())
+                .withName(secretRef.getName()).get() == null) {
+            return new Readiness(false, IGNITION_SECRET_MISSING, "Secret " + secretRef.getName() + " in namespace "
+                    + claim.getMetadata().getNamespace() + " does not exist; create it with the key 'ignition'");
+        }
+        if (bootConfiguration.isEmpty()) {
+            return new Readiness(false, WAITING_FOR_BOOT_SERVICE, "the boot configuration is being created");
+        }
+        var status = bootConfiguration.get().getStatus();
+        BootConfigurationState state = status == null ? null : status.getState();
+        if (state == BootConfigurationState.READY) {
+            return new Readiness(true, BOOT_CONFIGURATION_IS_READY, "the boot service has the image and Ignition ready");
+        }
+        if (state == BootConfigurationState.ERROR) {
+            String detail = status.getConditions() == null ? "" : status.getConditions().stream()
+                    .filter(c -> Conditions.FALSE.equals(c.getStatus()))
+                    .map(c -> c.getType() + ": " + c.getMessage()).findFirst().orElse("");
+            return new Readiness(false, BOOT_CONFIGURATION_ERROR, "the boot service reports an error"
+                    + (detail.isEmpty() ? "" : " (" + detail + ")") + "; fix spec.image or the Ignition Secret");
+        }
+        return new Readiness(false, WAITING_FOR_BOOT_SERVICE, "waiting for the boot service to mark the boot configuration Ready");
+    }
+
+    private static Readiness powerReadiness(ServerClaim claim, Server server, boolean bootReady) {
+        if (!bootReady) {
+            return new Readiness(false, WAITING_FOR_BOOT_CONFIGURATION, "the server is powered only once its boot configuration is Ready");
+        }
+        Power wanted = claim.getSpec().getPower();
+        ServerPowerState actual = server.getStatus() == null ? null : server.getStatus().getPowerState();
+        boolean reached = (wanted == Power.ON && actual == ServerPowerState.ON) || (wanted == Power.OFF && actual == ServerPowerState.OFF);
+        if (reached && server.getStatus().getState() == ServerState.RESERVED) {
+            return new Readiness(true, POWER_REACHED, "server " + server.getMetadata().getName() + " is " + actual);
+        }
+        return new Readiness(false, POWER_TRANSITION, "server " + server.getMetadata().getName() + " is "
+                + (actual == null ? "of unknown power" : actual) + "; asked for " + wanted);
+    }
+
+    private void deleteBootConfiguration(ServerClaim claim) {
+        client.resources(ServerBootConfiguration.class).inNamespace(claim.getMetadata().getNamespace())
+                .withName(claim.getMetadata().getName()).delete();
+    }
+
+    private static boolean isReleased(Server server) {
+        // Recycle clears the reference; Retain keeps it on a server that is Released.
+        return server.getStatus() != null && server.getStatus().getState() == ServerState.RELEASED;
+    }
+
+    private List<Condition> condition(ServerClaim claim, List<Condition> conditions, String type, boolean status,
+            String reason, String message) {
+        return Conditions.with(conditions, type, status, reason, message, claim.getMetadata().getGeneration(), clock.instant());
+    }
+
+    private UpdateControl<ServerClaim> patchIfChanged(ServerClaim claim, ServerClaimStatus before, ServerClaimStatus after) {
+        if (Objects.equals(json(before), json(after))) {
+            return UpdateControl.noUpdate();
+        }
+        claim.setStatus(after);
+        return UpdateControl.patchStatus(claim);
+    }
+
+    private static String reasonOf(ServerClaimStatus status, String type) {
+        return status == null ? null : Conditions.reason(status.getConditions(), type).orElse(null);
+    }
+
+    private ServerClaimStatus copyOf(ServerClaimStatus status) {
+        return status == null ? null : client.getKubernetesSerialization().clone(status);
+    }
+
+    private String json(Object value) {
+        return value == null ? null : client.getKubernetesSerialization().asJson(value);
+    }
+
+    /** The outcome of trying to bind: the server, or the reason nothing was bound. */
+    private record Binding(Optional<Server> server, String reason, String message) {
+    }
+
+    private record Readiness(boolean ready, String reason, String message) {
+    }
+}
