@@ -36,12 +36,27 @@ public class BmcAccessResolver {
         if (bmc == null) {
             throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMC " + spec.getBmcRef().getName() + " does not exist");
         }
+        return resolve(bmc);
+    }
+
+    public BmcAccess resolve(BMC bmc) {
         if (bmc.getSpec().getAccess() == null) {
             throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMC " + bmc.getMetadata().getName()
                     + " uses spec.endpointRef, which this operator does not serve; use spec.access");
         }
         boolean insecure = bmc.getSpec().getTls() != null && Boolean.TRUE.equals(bmc.getSpec().getTls().getInsecureSkipVerify());
         return access(bmc.getSpec().getAccess().getIp(), bmc.getSpec().getProtocol(), bmc.getSpec().getBmcSecretRef(), insecure);
+    }
+
+    /** The endpoint alone, without reading the credentials. */
+    public URI endpointOf(BMC bmc) {
+        return endpoint(bmc.getSpec().getAccess().getIp(), bmc.getSpec().getProtocol());
+    }
+
+    private static URI endpoint(String address, Protocol protocol) {
+        ProtocolScheme scheme = protocol.getScheme() == null ? ProtocolScheme.HTTPS : protocol.getScheme();
+        String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+        return URI.create(scheme.value().toLowerCase(Locale.ROOT) + "://" + host + ":" + protocol.getPort() + "/");
     }
 
     private BmcAccess access(String address, Protocol protocol, LocalObjectReference secretRef, boolean insecure) {
@@ -57,9 +72,6 @@ public class BmcAccessResolver {
                 "BMCSecret " + secretRef.getName() + " has no username"));
         String password = secret.password().orElseThrow(() -> new BmcException(BmcException.CONFIGURATION_ERROR,
                 "BMCSecret " + secretRef.getName() + " has no password"));
-        ProtocolScheme scheme = protocol.getScheme() == null ? ProtocolScheme.HTTPS : protocol.getScheme();
-        String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
-        URI endpoint = URI.create(scheme.value().toLowerCase(Locale.ROOT) + "://" + host + ":" + protocol.getPort() + "/");
-        return new BmcAccess(endpoint, username, password, insecure);
+        return new BmcAccess(endpoint(address, protocol), username, password, insecure);
     }
 }

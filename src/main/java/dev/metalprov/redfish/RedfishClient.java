@@ -10,11 +10,18 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,25 +29,47 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metalprov.server.BmcException;
 
 /**
- * One BMC's Redfish service, spoken over the JDK HTTP client with Jackson: plain requests with
- * Basic authentication, connect and read timeouts, and failures turned into the BMC condition
- * reasons. Credentials go into the Authorization header and nowhere else.
+ * One BMC's Redfish service, spoken as a careful client does: a Redfish session
+ * ({@code X-Auth-Token}) when the service offers one, Basic authentication when it does not,
+ * one fresh login when a token is refused; connect and read timeouts; retries with exponential
+ * backoff and jitter on 5xx, busy answers and broken connections; at most a few requests in
+ * flight; {@code If-Match} with the ETag on PATCH. Credentials travel in one header or the login
+ * body and nowhere else: no log line, exception message or {@link #toString()} contains them.
  */
-public class RedfishClient {
+public class RedfishClient implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(RedfishClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SESSIONS = "/redfish/v1/SessionService/Sessions";
+
+    /** Tunables of the protocol, shared by all clients. */
+    public record Settings(Duration connectTimeout, Duration readTimeout, int attempts, Duration backoff,
+            Duration maxBackoff, int maxInFlight) {
+
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(20), 4, Duration.ofMillis(250),
+                    Duration.ofSeconds(5), 4);
+        }
+    }
 
     private final BmcAccess access;
+    private final Settings settings;
     private final HttpClient http;
-    private final Duration readTimeout;
-    private final String authorization;
+    private final Semaphore inFlight;
+    private final String basic;
 
-    public RedfishClient(BmcAccess access, Duration connectTimeout, Duration readTimeout) {
+    private final Object authLock = new Object();
+    private volatile Boolean sessionsOffered;
+    private volatile String token;
+    private volatile String sessionLocation;
+
+    public RedfishClient(BmcAccess access, Settings settings) {
         this.access = access;
-        this.readTimeout = readTimeout;
-        this.authorization = "Basic " + Base64.getEncoder()
+        this.settings = settings;
+        this.inFlight = new Semaphore(settings.maxInFlight(), true);
+        this.basic = "Basic " + Base64.getEncoder()
                 .encodeToString((access.username() + ":" + access.password()).getBytes(StandardCharsets.UTF_8));
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout)
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (access.insecureSkipVerify()) {
             builder.sslContext(trustingEveryCertificate());
@@ -51,48 +80,264 @@ public class RedfishClient {
         this.http = builder.build();
     }
 
+    public BmcAccess access() {
+        return access;
+    }
+
     public JsonNode get(String path) {
-        return send(request(path).GET(), path);
+        return exchange("GET", path, null, null).json();
+    }
+
+    /** A GET that also returns the resource's ETag, if the BMC gives one. */
+    public Reply getWithEtag(String path) {
+        return exchange("GET", path, null, null);
     }
 
     public JsonNode post(String path, Object body) {
-        return send(request(path).POST(json(body)).header("Content-Type", "application/json"), path);
+        return exchange("POST", path, body, null).json();
     }
 
+    /**
+     * PATCH guarded by the resource's ETag where the BMC gives one: a concurrent change makes
+     * the BMC answer 412, and the patch is retried once against the fresh ETag.
+     */
     public JsonNode patch(String path, Object body) {
-        return send(request(path).method("PATCH", json(body)).header("Content-Type", "application/json"), path);
+        for (int attempt = 0;; attempt++) {
+            Optional<String> etag = getWithEtag(path).etag();
+            try {
+                return exchange("PATCH", path, body, etag.orElse(null)).json();
+            } catch (PreconditionFailed e) {
+                if (attempt > 0) {
+                    throw new BmcException(BmcException.INTERNAL_SERVER_ERROR,
+                            access.endpoint().resolve(path) + " kept changing while it was being patched");
+                }
+            }
+        }
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(access.endpoint().resolve(path))
-                .timeout(readTimeout)
+    /** The answer of a request: its JSON body and ETag. */
+    public record Reply(JsonNode json, Optional<String> etag) {
+    }
+
+    private Reply exchange(String method, String path, Object body, String ifMatch) {
+        boolean reloggedIn = false;
+        for (int attempt = 1;; attempt++) {
+            HttpResponse<String> response;
+            try {
+                response = send(method, path, body, ifMatch);
+            } catch (IOException e) {
+                if (attempt < settings.attempts()) {
+                    pause(attempt, null, "connection to " + access.endpoint() + " failed: " + e.getMessage());
+                    continue;
+                }
+                throw new BmcException(BmcException.CONNECTION_FAILED, "cannot reach " + access.endpoint() + " after "
+                        + attempt + " attempts: " + e.getMessage(), e);
+            }
+            int status = response.statusCode();
+            if (status == 401 && token != null && !reloggedIn) {
+                // Sessions expire and BMCs restart: one fresh login, then the request again.
+                reloggedIn = true;
+                invalidateSession();
+                attempt--;
+                continue;
+            }
+            if (status == 401 || status == 403) {
+                throw new BmcException(BmcException.AUTHENTICATION_FAILED, access.endpoint()
+                        + " refused the credentials of user " + access.username() + " (HTTP " + status + ")");
+            }
+            if (status == 412) {
+                throw new PreconditionFailed();
+            }
+            if (status == 404) {
+                throw new BmcException(BmcException.SYSTEM_NOT_FOUND, access.endpoint().resolve(path) + " does not exist");
+            }
+            if (status >= 500 || status == 429) {
+                if (attempt < settings.attempts()) {
+                    pause(attempt, response.headers().firstValue("Retry-After").orElse(null),
+                            access.endpoint().resolve(path) + " answered " + status + busyNote(response));
+                    continue;
+                }
+                throw new BmcException(BmcException.INTERNAL_SERVER_ERROR, access.endpoint().resolve(path) + " answered HTTP "
+                        + status + busyNote(response) + " " + attempt + " times");
+            }
+            if (status >= 400) {
+                throw new BmcException(BmcException.INTERNAL_SERVER_ERROR, method + " " + access.endpoint().resolve(path)
+                        + " was refused with HTTP " + status + messageOf(response));
+            }
+            return new Reply(parse(response, path), response.headers().firstValue("ETag"));
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, Object body, String ifMatch) throws IOException {
+        String authorization = authorization();
+        HttpRequest.Builder request = HttpRequest.newBuilder(access.endpoint().resolve(path))
+                .timeout(settings.readTimeout())
                 .header("Accept", "application/json")
-                .header("Authorization", authorization);
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : json(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        if (authorization.startsWith("Basic ")) {
+            request.header("Authorization", authorization);
+        } else {
+            request.header("X-Auth-Token", authorization);
+        }
+        return limited(() -> http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
-    private JsonNode send(HttpRequest.Builder request, String path) {
-        HttpResponse<String> response;
+    /** The credential for the next request: a session token when the BMC offers sessions, else Basic. */
+    private String authorization() throws IOException {
+        String current = token;
+        if (current != null) {
+            return current;
+        }
+        synchronized (authLock) {
+            if (token != null) {
+                return token;
+            }
+            if (sessionsOffered == null) {
+                sessionsOffered = offersSessions();
+            }
+            if (!sessionsOffered) {
+                return basic;
+            }
+            HttpRequest login = HttpRequest.newBuilder(access.endpoint().resolve(SESSIONS))
+                    .timeout(settings.readTimeout())
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .POST(json(Map.of("UserName", access.username(), "Password", access.password())))
+                    .build();
+            HttpResponse<String> response = limited(() -> http.send(login, HttpResponse.BodyHandlers.ofString()));
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                throw new BmcException(BmcException.AUTHENTICATION_FAILED, access.endpoint()
+                        + " refused the credentials of user " + access.username() + " (HTTP " + response.statusCode() + ")");
+            }
+            Optional<String> issued = response.headers().firstValue("X-Auth-Token");
+            if (response.statusCode() >= 300 || issued.isEmpty()) {
+                // A service that lists sessions but cannot open one still takes Basic authentication.
+                LOG.debugf("%s offered sessions but answered %d to a login; using Basic authentication",
+                        access.endpoint(), response.statusCode());
+                sessionsOffered = false;
+                return basic;
+            }
+            token = issued.get();
+            sessionLocation = response.headers().firstValue("Location").orElse(null);
+            return token;
+        }
+    }
+
+    private boolean offersSessions() throws IOException {
+        HttpRequest root = HttpRequest.newBuilder(access.endpoint().resolve("/redfish/v1/"))
+                .timeout(settings.readTimeout()).header("Accept", "application/json").GET().build();
+        HttpResponse<String> response = limited(() -> http.send(root, HttpResponse.BodyHandlers.ofString()));
+        if (response.statusCode() >= 300) {
+            return false;
+        }
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body()).has("SessionService");
         } catch (IOException e) {
-            throw new BmcException(BmcException.CONNECTION_FAILED, "cannot reach " + access.endpoint() + ": " + e.getMessage(), e);
+            return false;
+        }
+    }
+
+    private void invalidateSession() {
+        synchronized (authLock) {
+            token = null;
+            sessionLocation = null;
+        }
+    }
+
+    /** Ends the Redfish session, if one is open; the BMC's session slots are few. */
+    @Override
+    public void close() {
+        String location = sessionLocation;
+        String current = token;
+        invalidateSession();
+        if (location == null || current == null) {
+            return;
+        }
+        try {
+            HttpRequest logout = HttpRequest.newBuilder(access.endpoint().resolve(location))
+                    .timeout(settings.readTimeout()).header("X-Auth-Token", current).DELETE().build();
+            http.send(logout, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            LOG.debugf("could not end the session on %s: %s", access.endpoint(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BmcException(BmcException.CONNECTION_FAILED, "interrupted talking to " + access.endpoint(), e);
         }
-        int status = response.statusCode();
-        if (status == 401 || status == 403) {
-            throw new BmcException(BmcException.AUTHENTICATION_FAILED,
-                    access.endpoint() + " refused the credentials of user " + access.username() + " (HTTP " + status + ")");
-        }
-        if (status == 404) {
-            throw new BmcException(BmcException.SYSTEM_NOT_FOUND, access.endpoint().resolve(path) + " does not exist");
-        }
-        if (status >= 400) {
-            throw new BmcException(BmcException.INTERNAL_SERVER_ERROR, access.endpoint().resolve(path) + " answered HTTP " + status);
+    }
+
+    private interface Call<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    /** Runs a request within the per-BMC cap on requests in flight. */
+    private <T> T limited(Call<T> call) throws IOException {
+        try {
+            if (!inFlight.tryAcquire(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new BmcException(BmcException.CONNECTION_FAILED, access.endpoint()
+                        + " has had " + settings.maxInFlight() + " requests in flight for " + settings.readTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BmcException(BmcException.CONNECTION_FAILED, "interrupted waiting for " + access.endpoint());
         }
         try {
-            return response.body() == null || response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+            return call.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BmcException(BmcException.CONNECTION_FAILED, "interrupted talking to " + access.endpoint());
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    /** Exponential backoff with full jitter, or what the BMC's Retry-After asks for, within the cap. */
+    private void pause(int attempt, String retryAfter, String why) {
+        long cap = settings.maxBackoff().toMillis();
+        long wait;
+        if (retryAfter != null && retryAfter.chars().allMatch(Character::isDigit)) {
+            wait = Math.min(cap, Long.parseLong(retryAfter) * 1000);
+        } else {
+            long ceiling = Math.min(cap, settings.backoff().toMillis() << Math.min(attempt - 1, 16));
+            wait = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+        }
+        LOG.debugf("%s; retrying in %d ms (attempt %d of %d)", why, wait, attempt + 1, settings.attempts());
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BmcException(BmcException.CONNECTION_FAILED, "interrupted while waiting to retry " + access.endpoint());
+        }
+    }
+
+    private static String busyNote(HttpResponse<String> response) {
+        String message = messageOf(response);
+        return message.isEmpty() ? "" : message;
+    }
+
+    /** The Redfish error's MessageId, which tells "busy, retry later" from a real failure. */
+    private static String messageOf(HttpResponse<String> response) {
+        try {
+            JsonNode error = JSON.readTree(response.body()).path("error");
+            JsonNode info = error.path("@Message.ExtendedInfo");
+            String id = info.isArray() && !info.isEmpty() ? info.get(0).path("MessageId").asText("") : error.path("code").asText("");
+            return id.isEmpty() ? "" : " (" + id + ")";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private JsonNode parse(HttpResponse<String> response, String path) {
+        String body = response.body();
+        if (body == null || body.isBlank()) {
+            return JSON.nullNode();
+        }
+        try {
+            return JSON.readTree(body);
         } catch (IOException e) {
             throw new BmcException(BmcException.INTERNAL_SERVER_ERROR, access.endpoint().resolve(path) + " answered no JSON", e);
         }
@@ -103,6 +348,17 @@ public class RedfishClient {
             return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedfishClient[" + access + "]";
+    }
+
+    private static final class PreconditionFailed extends RuntimeException {
+        PreconditionFailed() {
+            super(null, null, false, false);
         }
     }
 

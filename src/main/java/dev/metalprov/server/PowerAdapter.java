@@ -13,11 +13,36 @@ public interface PowerAdapter {
     /** The power state the BMC reports now. */
     ServerPowerState powerState(Server server) throws BmcException;
 
+    /** Asks the BMC for a power action; it carries it out in its own time. */
+    void perform(Server server, PowerAction action) throws BmcException;
+
     /** Asks the BMC to power the system on. */
-    void powerOn(Server server) throws BmcException;
+    default void powerOn(Server server) throws BmcException {
+        perform(server, PowerAction.ON);
+    }
 
     /** Asks the BMC to shut the system down: gracefully, or at once when {@code force} is set. */
-    void powerOff(Server server, boolean force) throws BmcException;
+    default void powerOff(Server server, boolean force) throws BmcException {
+        perform(server, force ? PowerAction.FORCE_OFF : PowerAction.GRACEFUL_SHUTDOWN);
+    }
+
+    /** The power actions of a BMC (Redfish's ComputerSystem.Reset types). */
+    enum PowerAction {
+        ON,
+        FORCE_ON,
+        GRACEFUL_SHUTDOWN,
+        FORCE_OFF,
+        GRACEFUL_RESTART,
+        FORCE_RESTART,
+        POWER_CYCLE
+    }
+
+    /**
+     * Reads what the BMC knows of the machine (manufacturer, model, serial, BIOS, memory,
+     * processors, network interfaces, power) into the server's status, and answers the Redfish
+     * path of the system, for spec.systemURI.
+     */
+    String readInventory(Server server) throws BmcException;
 
     /** Makes the next boot, and only that one, boot from the network. */
     void bootOnceFromNetwork(Server server, NetworkBoot boot) throws BmcException;

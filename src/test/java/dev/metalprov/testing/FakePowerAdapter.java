@@ -31,10 +31,12 @@ public class FakePowerAdapter implements PowerAdapter {
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
     private final Set<String> ignoresGracefulShutdown = ConcurrentHashMap.newKeySet();
     private final List<Call> calls = new ArrayList<>();
+    private final Map<String, Integer> reads = new ConcurrentHashMap<>();
 
     @Override
     public ServerPowerState powerState(Server server) {
         String name = reachable(server);
+        reads.merge(name, 1, Integer::sum);
         ServerPowerState next = pending.remove(name);
         if (next != null) {
             power.put(name, next);
@@ -43,26 +45,45 @@ public class FakePowerAdapter implements PowerAdapter {
     }
 
     @Override
-    public void powerOn(Server server) {
+    public void perform(Server server, PowerAction action) {
         String name = reachable(server);
-        record(name, "On");
-        if (power.getOrDefault(name, ServerPowerState.OFF) != ServerPowerState.ON) {
-            power.put(name, ServerPowerState.POWERING_ON);
-            pending.put(name, ServerPowerState.ON);
+        record(name, switch (action) {
+            case ON -> "On";
+            case FORCE_ON -> "ForceOn";
+            case GRACEFUL_SHUTDOWN -> "GracefulShutdown";
+            case FORCE_OFF -> "ForceOff";
+            case GRACEFUL_RESTART -> "GracefulRestart";
+            case FORCE_RESTART -> "ForceRestart";
+            case POWER_CYCLE -> "PowerCycle";
+        });
+        if (action == PowerAction.GRACEFUL_SHUTDOWN && ignoresGracefulShutdown.contains(name)) {
+            return;
+        }
+        ServerPowerState now = power.getOrDefault(name, ServerPowerState.OFF);
+        switch (action) {
+            case ON, FORCE_ON -> transition(name, now, ServerPowerState.ON, ServerPowerState.POWERING_ON);
+            case GRACEFUL_SHUTDOWN, FORCE_OFF -> transition(name, now, ServerPowerState.OFF, ServerPowerState.POWERING_OFF);
+            default -> transition(name, ServerPowerState.OFF, ServerPowerState.ON, ServerPowerState.POWERING_ON);
+        }
+    }
+
+    private void transition(String name, ServerPowerState now, ServerPowerState target, ServerPowerState via) {
+        if (now != target) {
+            power.put(name, via);
+            pending.put(name, target);
         }
     }
 
     @Override
-    public void powerOff(Server server, boolean force) {
+    public String readInventory(Server server) {
         String name = reachable(server);
-        record(name, force ? "ForceOff" : "GracefulShutdown");
-        if (!force && ignoresGracefulShutdown.contains(name)) {
-            return;
-        }
-        if (power.getOrDefault(name, ServerPowerState.OFF) != ServerPowerState.OFF) {
-            power.put(name, ServerPowerState.POWERING_OFF);
-            pending.put(name, ServerPowerState.OFF);
-        }
+        record(name, "Inventory");
+        var status = server.getStatus();
+        status.setManufacturer("Contoso");
+        status.setModel("Fake 1U");
+        status.setSerialNumber("SN-" + name);
+        status.setTotalSystemMemory(new io.fabric8.kubernetes.api.model.Quantity("64Gi"));
+        return "/redfish/v1/Systems/" + name;
     }
 
     @Override
@@ -91,6 +112,11 @@ public class FakePowerAdapter implements PowerAdapter {
         ignoresGracefulShutdown.add(server);
     }
 
+    /** How often the power of a server was read. */
+    public int reads(String server) {
+        return reads.getOrDefault(server, 0);
+    }
+
     public synchronized List<Call> calls(String server) {
         return calls.stream().filter(c -> c.server().equals(server)).toList();
     }
@@ -105,6 +131,7 @@ public class FakePowerAdapter implements PowerAdapter {
         unreachable.clear();
         ignoresGracefulShutdown.clear();
         calls.clear();
+        reads.clear();
     }
 
     private synchronized void record(String server, String action) {

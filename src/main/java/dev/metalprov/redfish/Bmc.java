@@ -1,0 +1,8 @@
+package dev.metalprov.redfish;
+
+/** One BMC, as the small capabilities the operator uses, composed. */
+public interface Bmc extends PowerControl, BootControl, Inventory, AutoCloseable {
+
+    @Override
+    void close();
+}

@@ -1,0 +1,64 @@
+package dev.metalprov.redfish;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.metalprov.api.v1alpha1.BMC;
+import dev.metalprov.api.v1alpha1.Server;
+
+/**
+ * One Redfish client per BMC endpoint, kept between reconciles so that sessions and
+ * connections are reused. A changed address, credential or TLS setting replaces the client
+ * (closing its session); so does {@link #forget}, and shutting down closes them all.
+ */
+@ApplicationScoped
+public class BmcConnections {
+
+    @Inject
+    BmcAccessResolver resolver;
+
+    private final RedfishClient.Settings settings = RedfishClient.Settings.defaults();
+    private final Map<URI, RedfishBmc> connections = new ConcurrentHashMap<>();
+
+    public Bmc forServer(Server server) {
+        return connect(resolver.resolve(server));
+    }
+
+    public Bmc forBmc(BMC bmc) {
+        return connect(resolver.resolve(bmc));
+    }
+
+    public void forget(BMC bmc) {
+        try {
+            RedfishBmc connection = connections.remove(resolver.endpointOf(bmc));
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (RuntimeException e) {
+            // A BMC whose access cannot be worked out has no connection to close.
+        }
+    }
+
+    private Bmc connect(BmcAccess access) {
+        return connections.compute(access.endpoint(), (endpoint, existing) -> {
+            if (existing != null && existing.access().equals(access)) {
+                return existing;
+            }
+            if (existing != null) {
+                existing.close();
+            }
+            return new RedfishBmc(new RedfishClient(access, settings));
+        });
+    }
+
+    @PreDestroy
+    void closeAll() {
+        connections.values().forEach(RedfishBmc::close);
+        connections.clear();
+    }
+}
