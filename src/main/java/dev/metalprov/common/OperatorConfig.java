@@ -33,6 +33,14 @@ public interface OperatorConfig {
     @WithDefault("30s")
     Duration ignitionSecretRecheckInterval();
 
+    /** The first wait before a server whose BMC failed is tried again; it doubles with every failure. */
+    @WithDefault("5s")
+    Duration errorBackoff();
+
+    /** The longest wait between tries of a failing BMC. */
+    @WithDefault("5m")
+    Duration maxErrorBackoff();
+
     /** How many servers a claim tries in one reconcile when others win the race for them. */
     @WithDefault("5")
     int bindAttempts();

@@ -83,6 +83,9 @@ public class ServerReconciler implements Reconciler<Server> {
     @Inject
     Clock clock;
 
+    /** Consecutive BMC failures per server, for the backoff of retries. */
+    private final Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
+
     private InformerEventSource<ServerClaim, Server> claims;
     private InformerEventSource<ServerBootConfiguration, Server> bootConfigurations;
 
@@ -119,13 +122,19 @@ public class ServerReconciler implements Reconciler<Server> {
 
     @Override
     public UpdateControl<Server> reconcile(Server server, Context<Server> context) {
+        Optional<String> operation = operationOf(server);
+        if (operation.filter(Operations.IGNORE::equals).isPresent()) {
+            // Upstream's meaning: leave the server alone while the annotation is set.
+            return UpdateControl.noUpdate();
+        }
         String before = json(server.getStatus());
         ServerStatus status = server.getStatus() == null ? new ServerStatus() : server.getStatus();
         server.setStatus(status);
         Step step;
         try {
-            step = switch (stateOf(server)) {
-                case INITIAL, DISCOVERY, ERROR -> discover(server);
+            Optional<Step> operated = operation.flatMap(op -> operate(server, op, context));
+            step = operated.isPresent() ? operated.get() : switch (stateOf(server)) {
+                case INITIAL, DISCOVERY, ERROR -> discover(server, context);
                 case AVAILABLE -> available(server);
                 case RESERVED -> reserved(server, context);
                 case RELEASED -> released(server, context);
@@ -133,6 +142,7 @@ public class ServerReconciler implements Reconciler<Server> {
             };
             status.setConditions(Conditions.with(status.getConditions(), ServerConditions.BMC_REACHABLE, true,
                     ServerConditions.CONNECTED, "the BMC answers", server.getMetadata().getGeneration(), clock.instant()));
+            failures.remove(name(server));
         } catch (BmcException e) {
             step = bmcFailed(server, e);
         }
@@ -144,10 +154,21 @@ public class ServerReconciler implements Reconciler<Server> {
     }
 
     /** Initial, and back from Error: read the machine, power it off, and offer it. */
-    private Step discover(Server server) {
+    private Step discover(Server server, Context<Server> context) {
         if (server.getSpec().getServerClaimRef() != null) {
             // A claimed server whose status was lost: never re-discover or power off a tenant's machine.
             return new Step(ServerState.RESERVED, Duration.ZERO);
+        }
+        if (stateOf(server) != ServerState.DISCOVERY) {
+            String systemUri = power.readInventory(server);
+            if (server.getSpec().getSystemURI() == null || server.getSpec().getSystemURI().isBlank()) {
+                Server patched = context.resourceOperations().jsonPatchPrimary(server, s -> {
+                    s.getSpec().setSystemURI(systemUri);
+                    return s;
+                });
+                server.getSpec().setSystemURI(systemUri);
+                server.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
+            }
         }
         ServerPowerState actual = readPower(server);
         if (actual == ServerPowerState.OFF) {
@@ -250,7 +271,54 @@ public class ServerReconciler implements Reconciler<Server> {
         ServerState next = state == ServerState.RESERVED || state == ServerState.RELEASED || state == ServerState.PARKED
                 ? state
                 : ServerState.ERROR;
-        return new Step(next, config.powerResyncInterval());
+        // Try again later and later while the BMC keeps failing: no hot loop against a dead BMC.
+        int failed = failures.merge(name(server), 1, Integer::sum);
+        long wait = Math.min(config.maxErrorBackoff().toMillis(), config.errorBackoff().toMillis() << Math.min(failed - 1, 20));
+        return new Step(next, Duration.ofMillis(wait));
+    }
+
+    /**
+     * The one-shot operation of the annotation: performed once, then the annotation is removed.
+     * Answers the step when the operation decides the state (park, unpark), else empty.
+     */
+    private Optional<Step> operate(Server server, String operation, Context<Server> context) {
+        ServerState state = stateOf(server);
+        Optional<Step> step = Optional.empty();
+        Optional<PowerAdapter.PowerAction> action = Operations.powerAction(operation);
+        if (action.isPresent()) {
+            power.perform(server, action.get());
+            requests.settled(name(server));
+            events.normal(server, "OperationPerformed", operation);
+        } else if (Operations.PARK.equals(operation)) {
+            if (state == ServerState.RESERVED || state == ServerState.RELEASED) {
+                events.warning(server, "OperationRefused", "a claimed server cannot be parked; release it first");
+            } else {
+                events.normal(server, "OperationPerformed", operation);
+                step = Optional.of(new Step(ServerState.PARKED, Duration.ZERO));
+            }
+        } else if (Operations.UNPARK.equals(operation)) {
+            events.normal(server, "OperationPerformed", operation);
+            if (state == ServerState.PARKED) {
+                step = Optional.of(new Step(ServerState.INITIAL, Duration.ZERO));
+            }
+        } else {
+            events.warning(server, "UnknownOperation", "unknown operation '" + operation + "' in annotation "
+                    + Metal.OPERATION_ANNOTATION + "; removed");
+        }
+        Server patched = context.resourceOperations().jsonPatchPrimary(server, s -> {
+            Map<String, String> annotations = new HashMap<>(s.getMetadata().getAnnotations());
+            annotations.remove(Metal.OPERATION_ANNOTATION);
+            s.getMetadata().setAnnotations(annotations);
+            return s;
+        });
+        server.getMetadata().setAnnotations(patched.getMetadata().getAnnotations());
+        server.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
+        return step;
+    }
+
+    private static Optional<String> operationOf(Server server) {
+        Map<String, String> annotations = server.getMetadata().getAnnotations();
+        return annotations == null ? Optional.empty() : Optional.ofNullable(annotations.get(Metal.OPERATION_ANNOTATION));
     }
 
     /** Sets the one-time network boot for this boot configuration (once), then powers on. True when On. */

@@ -1,0 +1,221 @@
+package dev.metalprov.bmc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.metalprov.api.v1alpha1.BMC;
+import dev.metalprov.api.v1alpha1.BMCSecret;
+import dev.metalprov.api.v1alpha1.BMCSpec;
+import dev.metalprov.api.v1alpha1.BMCState;
+import dev.metalprov.api.v1alpha1.InlineEndpoint;
+import dev.metalprov.api.v1alpha1.LocalObjectReference;
+import dev.metalprov.api.v1alpha1.Protocol;
+import dev.metalprov.api.v1alpha1.ProtocolName;
+import dev.metalprov.api.v1alpha1.ProtocolScheme;
+import dev.metalprov.api.v1alpha1.Server;
+import dev.metalprov.api.v1alpha1.ServerClaim;
+import dev.metalprov.api.v1alpha1.ServerPowerState;
+import dev.metalprov.api.v1alpha1.ServerState;
+import dev.metalprov.claim.ClaimFlowTestAccess;
+import dev.metalprov.common.Conditions;
+import dev.metalprov.testing.RedfishSimulator;
+import dev.metalprov.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * BMCs and servers driven over real Redfish (the simulator on 127.0.0.1), not the fake: a BMC
+ * with three systems yields three Available servers with inventory; a claimed one is powered
+ * on only after its boot configuration is Ready, with a one-time network boot set first, and
+ * is powered off and recycled on release; a wrong password shows AuthenticationFailed and
+ * recovers when the secret is fixed; a stalled BMC does not hold up the servers of another.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+@TestProfile(RedfishLifecycleTest.RealRedfish.class)
+class RedfishLifecycleTest {
+
+    /** The Redfish adapter instead of the fake the other tests use. */
+    public static class RealRedfish implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.arc.exclude-types", "dev.metalprov.testing.FakePowerAdapter");
+        }
+    }
+
+    @Inject
+    KubernetesClient client;
+
+    TestCluster cluster;
+    RedfishSimulator rack;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cluster = new TestCluster(client);
+        rack = new RedfishSimulator("admin", "rack-password");
+        rack.setManagerInfo("Contoso", "iBMC 7", "2.81");
+        for (int i = 0; i < 3; i++) {
+            rack.newSystem("node-" + i).uuid("0d9a1a52-0000-4000-8000-00000000000" + i).power(i == 1 ? "On" : "Off")
+                    .manufacturer("Contoso").model("R740").serialNumber("SN-" + i).memoryGiB(256).processors(2).add();
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        cluster.cleanUp();
+        client.resources(Server.class).withLabel("rack", "r1").delete();
+        client.resources(Server.class).withLabel("rack", "slow").delete();
+        client.resources(Server.class).withLabel("rack", "fast").delete();
+        rack.close();
+    }
+
+    @Test
+    void aBmcWithThreeSystemsYieldsThreeAvailableServersWithInventory() {
+        cluster.create(secret("rack-secret", "admin", "rack-password"));
+        BMC bmc = cluster.create(bmc("rack-1", rack, "rack-secret", Map.of("rack", "r1")));
+
+        BMC ready = cluster.awaitUntil("BMC rack-1 to be Enabled", () -> client.resource(bmc).get(),
+                b -> b.getStatus() != null && b.getStatus().getState() == BMCState.ENABLED);
+        assertEquals("Contoso", ready.getStatus().getManufacturer());
+        assertEquals("2.81", ready.getStatus().getFirmwareVersion());
+        assertEquals(BMCReconciler.CONNECTED, Conditions.reason(ready.getStatus().getConditions(), BMCReconciler.READY).orElse(null));
+
+        for (int i = 0; i < 3; i++) {
+            Server server = cluster.awaitServer("rack-1-system-" + i, "to be Available",
+                    s -> s != null && s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE);
+            assertEquals("0d9a1a52-0000-4000-8000-00000000000" + i, server.getSpec().getSystemUUID());
+            assertEquals("/redfish/v1/Systems/node-" + i, server.getSpec().getSystemURI());
+            assertEquals("r1", server.getMetadata().getLabels().get("rack"), "the BMC's labels");
+            assertEquals("rack-1", server.getMetadata().getOwnerReferences().get(0).getName());
+            assertEquals("R740", server.getStatus().getModel());
+            assertEquals("SN-" + i, server.getStatus().getSerialNumber());
+            assertEquals("256Gi", server.getStatus().getTotalSystemMemory().toString());
+            assertEquals(2, server.getStatus().getProcessors().size());
+            assertFalse(server.getStatus().getNetworkInterfaces().isEmpty());
+            assertEquals(ServerPowerState.OFF, server.getStatus().getPowerState());
+        }
+        assertEquals("Off", rack.system("node-1").path("PowerState").asText(), "the machine found On was powered off");
+    }
+
+    @Test
+    void aClaimedServerIsNetworkBootedPoweredOnAndOnReleasePoweredOffAndRecycled() {
+        cluster.create(secret("rack-secret", "admin", "rack-password"));
+        cluster.create(bmc("rack-1", rack, "rack-secret", Map.of("rack", "r1")));
+        cluster.awaitServer("rack-1-system-2", "to be Available",
+                s -> s != null && s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE);
+        cluster.ignitionSecret("tenant", "ignition");
+        ServerClaim claim = cluster.create(ClaimFlowTestAccess.claim("tenant", "c", "rack-1-system-2"));
+        cluster.awaitServer("rack-1-system-2", "to be Reserved", s -> s.getStatus().getState() == ServerState.RESERVED);
+        assertTrue(rack.resets("node-2").isEmpty(), "not powered before the boot configuration is Ready");
+
+        cluster.markReady("tenant", "c");
+        cluster.awaitServer("rack-1-system-2", "to be On", s -> s.getStatus().getPowerState() == ServerPowerState.ON);
+        assertEquals("On", rack.system("node-2").path("PowerState").asText());
+        List<RedfishSimulator.Request> requests = rack.requests();
+        int boot = indexOf(requests, r -> r.method().equals("PATCH") && r.path().equals("/redfish/v1/Systems/node-2"));
+        int on = indexOf(requests, r -> r.method().equals("POST") && r.path().startsWith("/redfish/v1/Systems/node-2/Actions")
+                && r.body().contains("\"On\""));
+        assertTrue(boot >= 0 && boot < on, "the one-time network boot is set before the power-on");
+        assertEquals("Once", rack.system("node-2").path("Boot").path("BootSourceOverrideEnabled").asText());
+
+        client.resource(claim).delete();
+        cluster.awaitGone(claim);
+        assertEquals("Off", rack.system("node-2").path("PowerState").asText());
+        assertEquals(ServerState.AVAILABLE, cluster.getServer("rack-1-system-2").getStatus().getState());
+    }
+
+    @Test
+    void aWrongPasswordIsReportedAndRecoversOnceTheSecretIsFixed() {
+        cluster.create(secret("wrong-secret", "admin", "not-the-password"));
+        BMC bmc = cluster.create(bmc("rack-1", rack, "wrong-secret", Map.of("rack", "r1")));
+        BMC failing = cluster.awaitUntil("BMC rack-1 to report AuthenticationFailed", () -> client.resource(bmc).get(),
+                b -> b.getStatus() != null && "AuthenticationFailed".equals(
+                        Conditions.reason(b.getStatus().getConditions(), BMCReconciler.READY).orElse(null)));
+        assertEquals(BMCState.ERROR, failing.getStatus().getState());
+        assertFalse(failing.getStatus().getConditions().toString().contains("not-the-password"));
+
+        client.resources(BMCSecret.class).withName("wrong-secret").edit(s -> {
+            s.setData(null);
+            s.setStringData(Map.of("username", "admin", "password", "rack-password"));
+            return s;
+        });
+        cluster.awaitUntil("BMC rack-1 to connect with the fixed secret", () -> client.resource(bmc).get(),
+                b -> b.getStatus().getState() == BMCState.ENABLED);
+    }
+
+    @Test
+    void aStalledBmcDoesNotHoldUpTheServersOfAnother() throws Exception {
+        try (RedfishSimulator slow = new RedfishSimulator("admin", "rack-password");
+                RedfishSimulator fast = new RedfishSimulator("admin", "rack-password")) {
+            for (int i = 0; i < 2; i++) {
+                slow.addSystem("s" + i, "5a0e0000-0000-4000-8000-00000000000" + i, "Off");
+                fast.addSystem("f" + i, "fa570000-0000-4000-8000-00000000000" + i, "Off");
+            }
+            cluster.create(secret("rack-secret", "admin", "rack-password"));
+            // Every answer of the slow BMC takes longer than the client's read timeout (20 s).
+            slow.delay(Duration.ofSeconds(25));
+            for (int i = 0; i < 2; i++) {
+                Server server = cluster.server("stalled-" + i, Map.of("rack", "slow"));
+                server.getSpec().getBmc().setProtocol(new Protocol(ProtocolName.REDFISH, slow.port(), ProtocolScheme.HTTP));
+                server.getSpec().getBmc().setBmcSecretRef(new LocalObjectReference("rack-secret"));
+                server.getSpec().setSystemURI("/redfish/v1/Systems/s" + i);
+                cluster.create(server);
+            }
+            cluster.create(bmc("fast", fast, "rack-secret", Map.of("rack", "fast")));
+            for (int i = 0; i < 2; i++) {
+                cluster.awaitServer("fast-system-" + i, "to be Available while the other BMC is stalled",
+                        s -> s != null && s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE);
+            }
+            List<Server> stalled = client.resources(Server.class).withLabel("rack", "slow").list().getItems();
+            assertEquals(2, stalled.size());
+            stalled.forEach(s -> assertTrue(s.getStatus() == null || s.getStatus().getState() != ServerState.AVAILABLE,
+                    s.getMetadata().getName() + " cannot have been discovered through the stalled BMC"));
+            slow.delay(Duration.ZERO);
+        }
+    }
+
+    private static int indexOf(List<RedfishSimulator.Request> requests, java.util.function.Predicate<RedfishSimulator.Request> p) {
+        for (int i = 0; i < requests.size(); i++) {
+            if (p.test(requests.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static BMCSecret secret(String name, String username, String password) {
+        BMCSecret secret = new BMCSecret();
+        secret.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        secret.setStringData(Map.of("username", username, "password", password));
+        return secret;
+    }
+
+    private static BMC bmc(String name, RedfishSimulator simulator, String secret, Map<String, String> labels) {
+        BMC bmc = new BMC();
+        bmc.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(labels).build());
+        BMCSpec spec = new BMCSpec();
+        spec.setAccess(new InlineEndpoint("127.0.0.1", null));
+        spec.setProtocol(new Protocol(ProtocolName.REDFISH, simulator.port(), ProtocolScheme.HTTP));
+        spec.setBmcSecretRef(new LocalObjectReference(secret));
+        bmc.setSpec(spec);
+        assertNotNull(simulator.endpoint());
+        return bmc;
+    }
+}

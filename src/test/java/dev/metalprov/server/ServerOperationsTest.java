@@ -1,0 +1,161 @@
+package dev.metalprov.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.metalprov.api.v1alpha1.Metal;
+import dev.metalprov.api.v1alpha1.Server;
+import dev.metalprov.api.v1alpha1.ServerPowerState;
+import dev.metalprov.api.v1alpha1.ServerState;
+import dev.metalprov.common.Conditions;
+import dev.metalprov.testing.FakePowerAdapter;
+import dev.metalprov.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * The server lifecycle with a fake BMC: discovery fills the inventory and powers off, the
+ * one-shot operations of the annotation run once and disappear, a BMC that fails sends the
+ * server to Error and it comes back by itself, and a claimed server whose status is lost comes
+ * back Reserved without being touched.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+class ServerOperationsTest {
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    FakePowerAdapter bmc;
+
+    TestCluster cluster;
+
+    @BeforeEach
+    void setUp() {
+        cluster = new TestCluster(client);
+    }
+
+    @AfterEach
+    void tearDown() {
+        cluster.cleanUp();
+    }
+
+    @Test
+    void discoveryReadsTheInventoryFillsTheSystemUriAndPowersOff() {
+        bmc.setPower("disc-1", ServerPowerState.ON);
+        cluster.create(cluster.server("disc-1", Map.of()));
+        Server server = cluster.awaitServer("disc-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        assertEquals("Contoso", server.getStatus().getManufacturer());
+        assertEquals("64Gi", server.getStatus().getTotalSystemMemory().toString());
+        assertEquals("/redfish/v1/Systems/disc-1", server.getSpec().getSystemURI());
+        assertEquals(ServerPowerState.OFF, server.getStatus().getPowerState());
+        assertTrue(bmc.actions("disc-1").contains("GracefulShutdown"), "a machine found On is powered off: " + bmc.actions("disc-1"));
+    }
+
+    @Test
+    void aPowerOperationRunsOnceAndTheAnnotationIsRemoved() {
+        cluster.create(cluster.server("op-1", Map.of()));
+        cluster.awaitServer("op-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        annotate("op-1", "power-cycle-server");
+        cluster.awaitServer("op-1", "to lose its operation annotation", s -> operation(s) == null);
+        assertEquals(1, bmc.actions("op-1").stream().filter("PowerCycle"::equals).count(), bmc.actions("op-1").toString());
+
+        annotate("op-1", "force-on-server");
+        cluster.awaitServer("op-1", "to lose its operation annotation", s -> operation(s) == null);
+        assertEquals(1, bmc.actions("op-1").stream().filter("ForceOn"::equals).count(), bmc.actions("op-1").toString());
+    }
+
+    @Test
+    void parkKeepsAServerOffAndOutOfThePoolUntilUnparked() {
+        cluster.create(cluster.server("park-1", Map.of()));
+        cluster.awaitServer("park-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        annotate("park-1", "park");
+        Server parked = cluster.awaitServer("park-1", "to be Parked", s -> stateOf(s) == ServerState.PARKED && operation(s) == null);
+        assertEquals(ServerPowerState.OFF, parked.getStatus().getPowerState());
+        annotate("park-1", "unpark");
+        cluster.awaitServer("park-1", "to be Available again", s -> stateOf(s) == ServerState.AVAILABLE && operation(s) == null);
+    }
+
+    @Test
+    void ignoreLeavesTheServerAloneWhileSet() {
+        cluster.create(cluster.server("ignore-1", Map.of()));
+        cluster.awaitServer("ignore-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        annotate("ignore-1", "ignore");
+        bmc.setPower("ignore-1", ServerPowerState.ON);
+        int reads = bmc.reads("ignore-1");
+        // A negative can only be watched for a while: longer than the power resync interval (3s in tests),
+        // within which a server that is not ignored would have been read again.
+        org.awaitility.Awaitility.await("ignore-1 to stay untouched").during(java.time.Duration.ofSeconds(4))
+                .atMost(java.time.Duration.ofSeconds(6)).dontCatchUncaughtExceptions()
+                .until(() -> bmc.reads("ignore-1") == reads);
+        assertEquals("ignore", operation(cluster.getServer("ignore-1")), "ignore stays until somebody removes it");
+        assertEquals(ServerPowerState.OFF, cluster.getServer("ignore-1").getStatus().getPowerState());
+
+        client.resources(Server.class).withName("ignore-1").edit(s -> {
+            s.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
+            return s;
+        });
+        cluster.awaitServer("ignore-1", "to be looked at again once ignore is removed",
+                s -> s.getStatus().getPowerState() == ServerPowerState.ON);
+    }
+
+    @Test
+    void anUnreachableBmcSendsTheServerToErrorAndItRecoversByItself() {
+        bmc.setUnreachable("err-1", true);
+        cluster.create(cluster.server("err-1", Map.of()));
+        Server failed = cluster.awaitServer("err-1", "to be in Error", s -> stateOf(s) == ServerState.ERROR);
+        assertEquals(BmcException.CONNECTION_FAILED,
+                Conditions.reason(failed.getStatus().getConditions(), ServerConditions.BMC_REACHABLE).orElse(null));
+        bmc.setUnreachable("err-1", false);
+        Server recovered = cluster.awaitServer("err-1", "to recover", s -> stateOf(s) == ServerState.AVAILABLE);
+        assertTrue(Conditions.isTrue(recovered.getStatus().getConditions(), ServerConditions.BMC_REACHABLE));
+    }
+
+    @Test
+    void aClaimedServerWhoseStatusIsLostComesBackReservedUntouched() {
+        cluster.create(cluster.server("wiped-1", Map.of()));
+        cluster.awaitServer("wiped-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        cluster.ignitionSecret("wiped", "ignition");
+        cluster.create(dev.metalprov.claim.ClaimFlowTestAccess.claim("wiped", "c", "wiped-1"));
+        cluster.awaitServer("wiped-1", "to be Reserved", s -> stateOf(s) == ServerState.RESERVED);
+        bmc.setPower("wiped-1", ServerPowerState.ON);
+        int calls = bmc.calls("wiped-1").size();
+        Server wiped = cluster.getServer("wiped-1");
+        wiped.setStatus(new dev.metalprov.api.v1alpha1.ServerStatus());
+        client.resource(wiped).updateStatus();
+        Server back = cluster.awaitServer("wiped-1", "to come back Reserved", s -> stateOf(s) == ServerState.RESERVED);
+        assertFalse(bmc.actions("wiped-1").subList(calls, bmc.actions("wiped-1").size()).stream()
+                .anyMatch(a -> a.contains("Off") || a.equals("Inventory")), "never re-discovered or powered off");
+        assertEquals("c", back.getSpec().getServerClaimRef().getName(), "the binding is kept");
+    }
+
+    private void annotate(String server, String operation) {
+        client.resources(Server.class).withName(server).edit(s -> {
+            Map<String, String> annotations = s.getMetadata().getAnnotations() == null ? new HashMap<>()
+                    : new HashMap<>(s.getMetadata().getAnnotations());
+            annotations.put(Metal.OPERATION_ANNOTATION, operation);
+            s.getMetadata().setAnnotations(annotations);
+            return s;
+        });
+    }
+
+    private static String operation(Server server) {
+        return server.getMetadata().getAnnotations() == null ? null : server.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION);
+    }
+
+    private static ServerState stateOf(Server server) {
+        return server == null || server.getStatus() == null ? null : server.getStatus().getState();
+    }
+}
