@@ -1,6 +1,8 @@
 package dev.metalprov.redfish;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,11 +16,14 @@ import dev.metalprov.api.v1alpha1.ProtocolName;
 import dev.metalprov.api.v1alpha1.ProtocolScheme;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.server.BmcException;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Works out how to reach a server's BMC: from its BMC object, or from the access written inline. */
 @ApplicationScoped
 public class BmcAccessResolver {
+
+    static final String CA_KEY = "ca.crt";
 
     @Inject
     KubernetesClient client;
@@ -44,8 +49,25 @@ public class BmcAccessResolver {
             throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMC " + bmc.getMetadata().getName()
                     + " uses spec.endpointRef, which this operator does not serve; use spec.access");
         }
-        boolean insecure = bmc.getSpec().getTls() != null && Boolean.TRUE.equals(bmc.getSpec().getTls().getInsecureSkipVerify());
-        return access(bmc.getSpec().getAccess().getIp(), bmc.getSpec().getProtocol(), bmc.getSpec().getBmcSecretRef(), insecure);
+        var tls = bmc.getSpec().getTls();
+        boolean insecure = tls != null && Boolean.TRUE.equals(tls.getInsecureSkipVerify());
+        BmcAccess access = access(bmc.getSpec().getAccess().getIp(), bmc.getSpec().getProtocol(), bmc.getSpec().getBmcSecretRef(),
+                insecure);
+        if (tls == null || tls.getCaSecretRef() == null) {
+            return access;
+        }
+        return new BmcAccess(access.endpoint(), access.username(), access.password(), insecure, caCertificates(tls.getCaSecretRef()));
+    }
+
+    /** The PEM of the CA Secret (key ca.crt) in the operator's namespace. */
+    private String caCertificates(LocalObjectReference ref) {
+        Secret secret = client.secrets().inNamespace(client.getNamespace()).withName(ref.getName()).get();
+        String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(CA_KEY);
+        if (encoded == null) {
+            throw new BmcException(BmcException.CONFIGURATION_ERROR, "Secret " + ref.getName() + " in namespace "
+                    + client.getNamespace() + " has no key " + CA_KEY + " for spec.tls.caSecretRef");
+        }
+        return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
 
     /** The endpoint alone, without reading the credentials. */

@@ -1,6 +1,9 @@
 package dev.metalprov.redfish;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,8 +25,15 @@ public class BmcConnections {
     @Inject
     BmcAccessResolver resolver;
 
+    @Inject
+    Clock clock;
+
+    /** A connection nobody used for this long belongs to a BMC that went away: it is closed. */
+    static final Duration IDLE = Duration.ofMinutes(10);
+
     private final RedfishClient.Settings settings = RedfishClient.Settings.defaults();
     private final Map<URI, RedfishBmc> connections = new ConcurrentHashMap<>();
+    private final Map<URI, Instant> lastUsed = new ConcurrentHashMap<>();
 
     public Bmc forServer(Server server) {
         return connect(resolver.resolve(server));
@@ -45,6 +55,9 @@ public class BmcConnections {
     }
 
     private Bmc connect(BmcAccess access) {
+        Instant now = clock.instant();
+        closeIdle(now);
+        lastUsed.put(access.endpoint(), now);
         return connections.compute(access.endpoint(), (endpoint, existing) -> {
             if (existing != null && existing.access().equals(access)) {
                 return existing;
@@ -54,6 +67,21 @@ public class BmcConnections {
             }
             return new RedfishBmc(new RedfishClient(access, settings));
         });
+    }
+
+    private void closeIdle(Instant now) {
+        lastUsed.forEach((endpoint, used) -> {
+            if (used.plus(IDLE).isBefore(now) && lastUsed.remove(endpoint, used)) {
+                RedfishBmc idle = connections.remove(endpoint);
+                if (idle != null) {
+                    idle.close();
+                }
+            }
+        });
+    }
+
+    int open() {
+        return connections.size();
     }
 
     @PreDestroy

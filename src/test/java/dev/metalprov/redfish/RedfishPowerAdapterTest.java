@@ -32,6 +32,7 @@ class RedfishPowerAdapterTest {
         bmc.addSystem("437XR1138R2", UUID.toUpperCase(), "Off");
         adapter = new RedfishPowerAdapter();
         adapter.connections = new BmcConnections();
+        adapter.connections.clock = java.time.Clock.systemUTC();
         adapter.connections.resolver = new BmcAccessResolver() {
             @Override
             public BmcAccess resolve(Server server) {
