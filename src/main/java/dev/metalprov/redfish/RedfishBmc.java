@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.metalprov.api.v1alpha1.ServerPowerState;
@@ -14,6 +16,8 @@ import dev.metalprov.server.PowerAdapter.NetworkBoot;
 
 /** The capabilities of {@link Bmc} over Redfish. */
 public class RedfishBmc implements Bmc {
+
+    private static final Logger LOG = Logger.getLogger(RedfishBmc.class);
 
     private final RedfishClient client;
 
@@ -50,11 +54,17 @@ public class RedfishBmc implements Bmc {
         }
         client.patch(systemUri, Map.of("Boot", override));
         JsonNode applied = client.get(systemUri).path("Boot");
-        if (!"Once".equals(applied.path("BootSourceOverrideEnabled").asText())
-                || !override.get("BootSourceOverrideTarget").equals(applied.path("BootSourceOverrideTarget").asText())) {
+        String target = applied.path("BootSourceOverrideTarget").asText();
+        if (!override.get("BootSourceOverrideTarget").equals(target)) {
             throw new BmcException(BmcException.INTERNAL_SERVER_ERROR, systemUri + " accepted the one-time "
                     + override.get("BootSourceOverrideTarget") + " boot but reads back "
-                    + applied.path("BootSourceOverrideEnabled").asText() + "/" + applied.path("BootSourceOverrideTarget").asText());
+                    + applied.path("BootSourceOverrideEnabled").asText() + "/" + target);
+        }
+        String enabled = applied.path("BootSourceOverrideEnabled").asText();
+        if (!"Once".equals(enabled)) {
+            // Some BMCs (sushy-tools' emulator among them) keep every override continuous: the
+            // machine boots from the network as asked, but will again on every boot.
+            LOG.warnf("%s keeps the %s boot override %s rather than Once", systemUri, target, enabled);
         }
     }
 
@@ -107,13 +117,21 @@ public class RedfishBmc implements Bmc {
         client.close();
     }
 
+    /** The members of a linked collection; a BMC that links one it cannot serve has none. */
     private List<JsonNode> members(JsonNode link) {
         String collection = link.path("@odata.id").asText("");
         if (collection.isEmpty()) {
             return List.of();
         }
         List<JsonNode> members = new ArrayList<>();
-        client.get(collection).path("Members").forEach(members::add);
+        try {
+            client.get(collection).path("Members").forEach(members::add);
+        } catch (BmcException e) {
+            if (BmcException.AUTHENTICATION_FAILED.equals(e.reason()) || BmcException.CONNECTION_FAILED.equals(e.reason())) {
+                throw e;
+            }
+            LOG.debugf("%s cannot be read: %s", collection, e.getMessage());
+        }
         return members;
     }
 

@@ -137,6 +137,7 @@ public class RedfishSimulator implements AutoCloseable {
 
     // Read and written outside the monitor, so that slow answers do not serialise everything.
     private volatile Duration delay = Duration.ZERO;
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger inFlightMax = new AtomicInteger();
 
@@ -327,6 +328,7 @@ public class RedfishSimulator implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            closing.countDown();
             server.stop(0);
             // Interrupts answers that are still waiting out a delay.
             executor.shutdownNow();
@@ -377,8 +379,8 @@ public class RedfishSimulator implements AutoCloseable {
             return true;
         }
         try {
-            Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
-            return true;
+            // A slow BMC: the answer is held back for the delay, or until the simulator closes.
+            return !closing.await(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
