@@ -16,13 +16,13 @@ import dev.metalprov.api.v1alpha1.ServerState;
  * server, bindings that agree from both ends, and no claim left waiting while a server that
  * fits it is free.
  */
-final class BindingInvariants {
+public final class BindingInvariants {
 
     private BindingInvariants() {
     }
 
     /** Every violation of "at most one" found; empty when the state is consistent. */
-    static List<String> violations(List<Server> servers, List<ServerClaim> claims, List<ServerBootConfiguration> boots) {
+    public static List<String> violations(List<Server> servers, List<ServerClaim> claims, List<ServerBootConfiguration> boots) {
         List<String> violations = new ArrayList<>();
         Map<String, List<String>> bootsPerServer = new HashMap<>();
         boots.stream().filter(b -> b.getMetadata().getDeletionTimestamp() == null).forEach(b -> bootsPerServer
@@ -68,7 +68,7 @@ final class BindingInvariants {
     }
 
     /** Claims that are not Bound although a server that could serve them is free. */
-    static List<String> servableButUnbound(List<Server> servers, List<ServerClaim> claims, ClaimBindingPolicy policy) {
+    public static List<String> servableButUnbound(List<Server> servers, List<ServerClaim> claims, ClaimBindingPolicy policy) {
         List<String> waiting = new ArrayList<>();
         for (ServerClaim claim : claims) {
             if (isBound(claim) || claim.getMetadata().getDeletionTimestamp() != null) {
@@ -81,14 +81,14 @@ final class BindingInvariants {
     }
 
     /** Every bound claim's server has caught up and is Reserved. */
-    static boolean settled(List<Server> servers, List<ServerClaim> claims) {
+    public static boolean settled(List<Server> servers, List<ServerClaim> claims) {
         return claims.stream().filter(BindingInvariants::isBound).allMatch(claim -> servers.stream()
                 .anyMatch(server -> server.getMetadata().getName().equals(claim.getSpec().getServerRef().getName())
                         && server.getStatus() != null && server.getStatus().getState() == ServerState.RESERVED
                         && ClaimBindingPolicy.refersTo(server.getSpec().getServerClaimRef(), claim)));
     }
 
-    static boolean isBound(ServerClaim claim) {
+    public static boolean isBound(ServerClaim claim) {
         return claim.getStatus() != null && claim.getStatus().getPhase() == ClaimPhase.BOUND;
     }
 

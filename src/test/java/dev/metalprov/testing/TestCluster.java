@@ -119,9 +119,16 @@ public class TestCluster {
                         .withName(object.getMetadata().getName()).get() == null);
     }
 
+    /** Waits until the value read satisfies the condition (null included: Awaitility's own form skips it). */
     public <T> T awaitUntil(String what, java.util.function.Supplier<T> read, Predicate<T> condition) {
-        return await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).ignoreExceptions().dontCatchUncaughtExceptions()
-                .until(read::get, value -> condition.test(value));
+        java.util.concurrent.atomic.AtomicReference<T> last = new java.util.concurrent.atomic.AtomicReference<>();
+        await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).ignoreExceptions().dontCatchUncaughtExceptions()
+                .until(() -> {
+                    T value = read.get();
+                    last.set(value);
+                    return condition.test(value);
+                });
+        return last.get();
     }
 
     /** What the boot service does when it has the image and Ignition: mark the boot configuration Ready. */

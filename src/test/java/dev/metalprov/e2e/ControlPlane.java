@@ -1,0 +1,208 @@
+package dev.metalprov.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import org.awaitility.Awaitility;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * A real control plane on 127.0.0.1: etcd and kube-apiserver built from the Go module proxy by
+ * src/test/controlplane/build.sh (once, then cached), RBAC on, an admin token for the tests,
+ * and service-account signing keys so that the operator can run with a TokenRequest token.
+ * There is no controller-manager: no garbage collection, no namespace deletion.
+ */
+final class ControlPlane implements AutoCloseable {
+
+    private final Path work;
+    private final List<Process> processes = new ArrayList<>();
+    private final String adminToken = UUID.randomUUID().toString();
+    private int port;
+    private Path kubeconfig;
+    private KubernetesClient admin;
+
+    private ControlPlane(Path work) {
+        this.work = work;
+    }
+
+    static ControlPlane start(Path work) {
+        ControlPlane plane = new ControlPlane(work);
+        try {
+            plane.boot();
+            return plane;
+        } catch (RuntimeException | IOException e) {
+            plane.close();
+            throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+        }
+    }
+
+    private void boot() throws IOException {
+        Files.createDirectories(work);
+        String built = Processes.run(List.of("bash", "src/test/controlplane/build.sh"), Map.of(), Duration.ofMinutes(40))
+                .orFail("building the control plane").out().strip();
+        Path binaries = Path.of(built.substring(built.lastIndexOf('\n') + 1));
+
+        int etcdPort = Processes.freePort();
+        int peerPort = Processes.freePort();
+        processes.add(Processes.start("etcd", List.of(binaries.resolve("etcd").toString(),
+                "--name=e2e", "--data-dir=" + work.resolve("etcd"),
+                "--listen-client-urls=http://127.0.0.1:" + etcdPort, "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+                "--listen-peer-urls=http://127.0.0.1:" + peerPort, "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
+                "--initial-cluster=e2e=http://127.0.0.1:" + peerPort, "--log-level=warn"), Map.of(), work.resolve("logs")));
+
+        KeyPair keys = rsaKeys();
+        Path signingKey = write("sa.key", pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        Path verifyingKey = write("sa.pub", pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        Path tokens = write("tokens.csv", adminToken + ",e2e-admin,e2e-admin,system:masters\n");
+        port = Processes.freePort();
+        processes.add(Processes.start("kube-apiserver", List.of(binaries.resolve("kube-apiserver").toString(),
+                "--etcd-servers=http://127.0.0.1:" + etcdPort,
+                "--cert-dir=" + work.resolve("certs"),
+                "--secure-port=" + port,
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                "--authorization-mode=RBAC",
+                "--token-auth-file=" + tokens,
+                "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--service-account-key-file=" + verifyingKey,
+                "--service-account-signing-key-file=" + signingKey,
+                "--service-cluster-ip-range=10.0.0.0/24",
+                "--enable-priority-and-fairness=false"), Map.of(), work.resolve("logs")));
+        awaitReady();
+        kubeconfig = write("kubeconfig", """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: e2e
+                  cluster:
+                    server: %s
+                    insecure-skip-tls-verify: true
+                users:
+                - name: e2e-admin
+                  user:
+                    token: %s
+                contexts:
+                - name: e2e
+                  context:
+                    cluster: e2e
+                    user: e2e-admin
+                current-context: e2e
+                """.formatted(url(), adminToken));
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withOauthToken(adminToken)
+                .withTrustCerts(true).withDisableHostnameVerification(true).build();
+        admin = new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    String url() {
+        return "https://127.0.0.1:" + port;
+    }
+
+    Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    KubernetesClient admin() {
+        return admin;
+    }
+
+    /** kubectl of the machine, against this control plane, as the admin. */
+    Processes.Result kubectl(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig=" + kubeconfig));
+        command.addAll(List.of(arguments));
+        return Processes.run(command, Map.of(), Duration.ofMinutes(2));
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest readyz = HttpRequest.newBuilder(URI.create(url() + "/readyz"))
+                .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(2)).build();
+        Awaitility.await("kube-apiserver on " + url() + " to be ready (logs: " + work.resolve("logs") + ")")
+                .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptionsMatching(e -> e instanceof IOException)
+                .until(() -> {
+                    for (Process process : processes) {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("a control-plane process exited; see " + work.resolve("logs"));
+                        }
+                    }
+                    return http.send(readyz, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                });
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path file = work.resolve(name);
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private static KeyPair rsaKeys() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    static SSLContext trustAll() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] { new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            } }, new SecureRandom());
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close();
+        }
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Processes.stop(processes.get(i));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.metalprov.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The operator runs (in the other tests) with exactly what deploy/rbac grants its
+ * ServiceAccount; here the API server's own authorizer says what that is, and what it is not.
+ */
+@ExtendWith(EndToEnd.class)
+class LeastPrivilegeIT {
+
+    private static final String OPERATOR = "system:serviceaccount:" + OperatorProcess.NAMESPACE + ":" + OperatorProcess.SERVICE_ACCOUNT;
+
+    @ParameterizedTest(name = "{0} {1} {2}: {3}")
+    @CsvSource({
+            // what the reconcilers need
+            "watch, serverclaims.metal.ironcore.dev, --all-namespaces, yes",
+            "update, servers.metal.ironcore.dev, '', yes",
+            "patch, servers.metal.ironcore.dev/status, '', yes",
+            "create, serverbootconfigurations.metal.ironcore.dev, -n=tenant, yes",
+            "get, secrets, -n=tenant, yes",
+            "create, events, -n=tenant, yes",
+            "update, leases.coordination.k8s.io, -n=metal-system, yes",
+            // what it has no business doing
+            "list, secrets, -n=kube-system, no",
+            "watch, secrets, --all-namespaces, no",
+            "delete, customresourcedefinitions.apiextensions.k8s.io, '', no",
+            "delete, servers.metal.ironcore.dev, '', no",
+            "delete, serverclaims.metal.ironcore.dev, -n=tenant, no",
+            "update, bmcsecrets.metal.ironcore.dev, '', no",
+            "create, pods, -n=metal-system, no",
+            "create, clusterrolebindings.rbac.authorization.k8s.io, '', no",
+            "update, leases.coordination.k8s.io, -n=kube-system, no" })
+    void theServiceAccountMayOnlyDoWhatTheOperatorNeeds(String verb, String resource, String scope, String expected,
+            EndToEnd.Environment environment) {
+        Processes.Result result = scope.isEmpty()
+                ? environment.plane.kubectl("auth", "can-i", verb, resource, "--as=" + OPERATOR)
+                : environment.plane.kubectl("auth", "can-i", verb, resource, scope, "--as=" + OPERATOR);
+        assertEquals(expected, result.out().strip(), verb + " " + resource + " " + scope + ": " + result.err());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.metalprov.e2e;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The product's main job in one command ({@code ./mvnw -Plocal package}).
+ *
+ * <p>With {@code KUBECONFIG} set, the operator runs against that cluster (install the CRDs and
+ * RBAC of deploy/ there first). Without it, a local stack comes up on 127.0.0.1: a real
+ * kube-apiserver and etcd, a simulated rack of Redfish BMCs (sushy-tools), the operator as its
+ * ServiceAccount, and the samples of deploy/samples; it prints how to point kubectl at it and
+ * runs until Ctrl-C, which stops everything it started.
+ */
+public final class LocalStack {
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String kubeconfig = System.getenv("KUBECONFIG");
+        if (kubeconfig != null && !kubeconfig.isBlank()) {
+            runAgainst(kubeconfig);
+            return;
+        }
+        Path work = Path.of("target", "local-stack");
+        System.out.println("Starting the local stack in " + work + " (the first run builds kube-apiserver and etcd: a few minutes)...");
+        ControlPlane plane = ControlPlane.start(work.resolve("control-plane"));
+        SushyEmulator seedRack = null;
+        SushyEmulator poolRack = null;
+        OperatorProcess operator = null;
+        try {
+            plane.kubectl("apply", "-f", "deploy/crds/").orFail("applying deploy/crds");
+            plane.kubectl("apply", "-f", "deploy/rbac/").orFail("applying deploy/rbac");
+            plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
+            seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK);
+            poolRack = SushyEmulator.start(work.resolve("sushy-pool"), EndToEnd.POOL_RACK);
+            operator = OperatorProcess.start(plane, work, Map.of());
+            applySamples(plane, work, seedRack, poolRack);
+        } catch (RuntimeException e) {
+            new EndToEnd.Environment(plane, seedRack, poolRack, operator).close();
+            throw e;
+        }
+        EndToEnd.Environment stack = new EndToEnd.Environment(plane, seedRack, poolRack, operator);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the local stack...");
+            stack.close();
+            stopped.countDown();
+        }));
+        System.out.printf("""
+
+                The local stack is up. In another shell:
+
+                  export KUBECONFIG=%s
+                  kubectl get servers,serverclaims,serverbootconfigurations
+                  kubectl get bmcs
+
+                Logs are in %s. Press Ctrl-C to stop everything.
+                """, plane.kubeconfig().toAbsolutePath(), work.resolve("logs").toAbsolutePath());
+        stopped.await();
+    }
+
+    private static void applySamples(ControlPlane plane, Path work, SushyEmulator seedRack, SushyEmulator poolRack)
+            throws Exception {
+        Path samples = Files.createDirectories(work.resolve("samples"));
+        Files.writeString(samples.resolve("bmcsecret.yaml"), """
+                apiVersion: metal.ironcore.dev/v1alpha1
+                kind: BMCSecret
+                metadata:
+                  name: my-bmc-secret
+                stringData:
+                  username: %s
+                  password: %s
+                """.formatted(SushyEmulator.USERNAME, SushyEmulator.PASSWORD));
+        Files.writeString(samples.resolve("bmc.yaml"), Files.readString(Path.of("deploy", "samples", "bmc.yaml"))
+                .replace("port: 8000", "port: " + poolRack.port()));
+        Files.writeString(samples.resolve("servers.yaml"), Files.readString(Path.of("deploy", "samples", "servers.yaml"))
+                .replace("port: 8000", "port: " + seedRack.port()));
+        for (String file : List.of("bmcsecret.yaml", "bmc.yaml", "servers.yaml")) {
+            plane.kubectl("apply", "-f", samples.resolve(file).toString()).orFail("applying " + file);
+        }
+        for (String file : List.of("ignition-secret.yaml", "serverclaim-by-name.yaml", "serverclaim-by-selector.yaml")) {
+            plane.kubectl("apply", "-f", Path.of("deploy", "samples", file).toString()).orFail("applying " + file);
+        }
+    }
+
+    private static void runAgainst(String kubeconfig) throws Exception {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        System.out.println("KUBECONFIG is set: running the operator against " + kubeconfig
+                + " (apply deploy/crds and deploy/rbac there first). Ctrl-C stops it.");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process operator = new ProcessBuilder(java, "-jar", jar.toString()).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Processes.stop(operator)));
+        System.exit(operator.waitFor());
+    }
+}

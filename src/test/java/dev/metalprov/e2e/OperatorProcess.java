@@ -1,0 +1,79 @@
+package dev.metalprov.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+
+/**
+ * The operator as users run it: the packaged application in its own JVM, authenticated as the
+ * ServiceAccount that deploy/rbac grants (a token from the TokenRequest API), nothing more.
+ */
+final class OperatorProcess implements AutoCloseable {
+
+    static final String NAMESPACE = "metal-system";
+    static final String SERVICE_ACCOUNT = "metal-operator";
+
+    private final Process process;
+    private final int port;
+
+    private OperatorProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static OperatorProcess start(ControlPlane plane, Path work, Map<String, String> settings) {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: the end-to-end tests run after package");
+        }
+        TokenRequest request = plane.admin().serviceAccounts().inNamespace(NAMESPACE).withName(SERVICE_ACCOUNT)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7200L).endSpec().build());
+        int port = Processes.freePort();
+        Map<String, String> environment = new HashMap<>(settings);
+        // The token goes in the environment, not on the command line where ps would show it.
+        environment.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", plane.url());
+        environment.put("QUARKUS_KUBERNETES_CLIENT_TOKEN", request.getStatus().getToken());
+        environment.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
+        environment.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", NAMESPACE);
+        environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = Processes.start("operator", List.of(java, "-jar", jar.toString()), environment, work.resolve("logs"));
+        OperatorProcess operator = new OperatorProcess(process, port);
+        operator.awaitReady(work);
+        return operator;
+    }
+
+    private void awaitReady(Path work) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Awaitility.await("the operator to be ready (log: " + work.resolve("logs/operator.log") + ")")
+                .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptionsMatching(e -> e instanceof IOException)
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the operator exited; see " + work.resolve("logs/operator.log"));
+                    }
+                    return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
+    }
+
+    @Override
+    public void close() {
+        Processes.stop(process);
+    }
+}
