@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 
@@ -25,6 +23,7 @@ import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerSpec;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
+import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.redfish.Bmc;
 import dev.metalprov.redfish.BmcConnections;
@@ -78,7 +77,7 @@ public class BMCReconciler implements Reconciler<BMC> {
     @Inject
     Clock clock;
 
-    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private final FailureBackoff backoff = new FailureBackoff();
 
     @Override
     public List<EventSource<?, BMC>> prepareEventSources(EventSourceContext<BMC> context) {
@@ -135,7 +134,7 @@ public class BMCReconciler implements Reconciler<BMC> {
                 ensureServer(bmc, n, connection.system(systems.get(n)));
             }
             report(bmc, BMCState.ENABLED, CONNECTED, "connected over Redfish; " + systems.size() + " systems");
-            failures.remove(bmc.getMetadata().getName());
+            backoff.succeeded(bmc.getMetadata().getName());
             return config.powerResyncInterval();
         } catch (BmcException e) {
             String reason = switch (e.reason()) {
@@ -144,9 +143,7 @@ public class BMCReconciler implements Reconciler<BMC> {
                 default -> BmcException.INTERNAL_SERVER_ERROR;
             };
             report(bmc, BMCState.ERROR, reason, e.getMessage());
-            int failed = failures.merge(bmc.getMetadata().getName(), 1, Integer::sum);
-            return Duration.ofMillis(Math.min(config.maxErrorBackoff().toMillis(),
-                    config.errorBackoff().toMillis() << Math.min(failed - 1, 20)));
+            return backoff.failed(bmc.getMetadata().getName(), config.errorBackoff(), config.maxErrorBackoff());
         }
     }
 

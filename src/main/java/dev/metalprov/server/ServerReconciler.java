@@ -30,6 +30,7 @@ import dev.metalprov.claim.ClaimBindingPolicy;
 import dev.metalprov.claim.ServerIndex;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
+import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.server.PowerRequests.Action;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -83,8 +84,7 @@ public class ServerReconciler implements Reconciler<Server> {
     @Inject
     Clock clock;
 
-    /** Consecutive BMC failures per server, for the backoff of retries. */
-    private final Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final FailureBackoff backoff = new FailureBackoff();
 
     private InformerEventSource<ServerClaim, Server> claims;
     private InformerEventSource<ServerBootConfiguration, Server> bootConfigurations;
@@ -142,7 +142,7 @@ public class ServerReconciler implements Reconciler<Server> {
             };
             status.setConditions(Conditions.with(status.getConditions(), ServerConditions.BMC_REACHABLE, true,
                     ServerConditions.CONNECTED, "the BMC answers", server.getMetadata().getGeneration(), clock.instant()));
-            failures.remove(name(server));
+            backoff.succeeded(name(server));
         } catch (BmcException e) {
             step = bmcFailed(server, e);
         }
@@ -271,10 +271,7 @@ public class ServerReconciler implements Reconciler<Server> {
         ServerState next = state == ServerState.RESERVED || state == ServerState.RELEASED || state == ServerState.PARKED
                 ? state
                 : ServerState.ERROR;
-        // Try again later and later while the BMC keeps failing: no hot loop against a dead BMC.
-        int failed = failures.merge(name(server), 1, Integer::sum);
-        long wait = Math.min(config.maxErrorBackoff().toMillis(), config.errorBackoff().toMillis() << Math.min(failed - 1, 20));
-        return new Step(next, Duration.ofMillis(wait));
+        return new Step(next, backoff.failed(name(server), config.errorBackoff(), config.maxErrorBackoff()));
     }
 
     /**
