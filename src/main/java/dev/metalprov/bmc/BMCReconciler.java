@@ -25,6 +25,7 @@ import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.metrics.FleetGauges;
 import dev.metalprov.redfish.Bmc;
 import dev.metalprov.redfish.BmcConnections;
 import dev.metalprov.redfish.Inventory;
@@ -79,6 +80,9 @@ public class BMCReconciler implements Reconciler<BMC> {
 
     private final FailureBackoff backoff = new FailureBackoff();
 
+    @Inject
+    FleetGauges fleet;
+
     @Override
     public List<EventSource<?, BMC>> prepareEventSources(EventSourceContext<BMC> context) {
         context.getPrimaryCache().addIndexers(Map.of(BY_SECRET, bmc -> List.of(bmc.getSpec().getBmcSecretRef().getName())));
@@ -90,6 +94,7 @@ public class BMCReconciler implements Reconciler<BMC> {
                                 .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()))
                         .build(),
                 context);
+        fleet.observeBmcs(context.getPrimaryCache());
         return List.of(secrets);
     }
 

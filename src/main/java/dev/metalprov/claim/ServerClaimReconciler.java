@@ -29,6 +29,8 @@ import dev.metalprov.api.v1alpha1.ServerState;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.metrics.ClaimMetrics;
+import dev.metalprov.metrics.FleetGauges;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -85,6 +87,12 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     @Inject
     Clock clock;
 
+    @Inject
+    ClaimMetrics metrics;
+
+    @Inject
+    FleetGauges fleet;
+
     private InformerEventSource<Server, ServerClaim> servers;
     private InformerEventSource<ServerBootConfiguration, ServerClaim> bootConfigurationInformer;
 
@@ -116,6 +124,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
             }
             held = binding.server();
             events.normal(claim, SERVER_BOUND, "bound to server " + held.get().getMetadata().getName());
+            metrics.bound(sinceCreation(claim));
         }
         Server server = held.get();
         ServerClaim current = recordServerRef(claim, server, context);
@@ -165,6 +174,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     private Binding bind(ServerClaim claim, Context<ServerClaim> context) {
         List<Server> known = servers.list().toList();
         if (policy.choose(claim, known).isEmpty()) {
+            metrics.bindAttempt(ClaimMetrics.BindOutcome.NO_CANDIDATE);
             return nothingToBind(claim, known);
         }
         Optional<Server> alreadyBound = binder.serversBoundTo(claim).stream()
@@ -182,8 +192,10 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
             String name = choice.get().getMetadata().getName();
             Optional<Server> bound = binder.tryBind(claim, name, context, servers);
             if (bound.isPresent()) {
+                metrics.bindAttempt(ClaimMetrics.BindOutcome.BOUND);
                 return new Binding(bound, null, null);
             }
+            metrics.bindAttempt(ClaimMetrics.BindOutcome.CONFLICT);
             lost.add(name);
         }
         return new Binding(Optional.empty(), BIND_CONFLICT,
@@ -254,6 +266,11 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
         Readiness boot = bootReadiness(claim, bootConfiguration);
         conditions = condition(claim, conditions, BOOT_CONFIGURATION_READY, boot.ready(), boot.reason(), boot.message());
         Readiness power = powerReadiness(claim, server, boot.ready());
+        boolean wasReached = before != null && Conditions.isTrue(before.getConditions(), POWER_STATE_REACHED);
+        if (power.ready() && !wasReached && claim.getSpec().getPower() == Power.ON) {
+            Conditions.find(conditions, BOUND).map(c -> java.time.Instant.parse(c.getLastTransitionTime()))
+                    .ifPresent(boundAt -> metrics.provisioned(java.time.Duration.between(boundAt, clock.instant())));
+        }
         conditions = condition(claim, conditions, POWER_STATE_REACHED, power.ready(), power.reason(), power.message());
 
         status.setConditions(conditions);
@@ -305,6 +322,12 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
         }
         return new Readiness(false, POWER_TRANSITION, "server " + server.getMetadata().getName() + " is "
                 + (actual == null ? "of unknown power" : actual) + "; asked for " + wanted);
+    }
+
+    private java.time.Duration sinceCreation(ServerClaim claim) {
+        String created = claim.getMetadata().getCreationTimestamp();
+        return created == null ? java.time.Duration.ZERO
+                : java.time.Duration.between(java.time.Instant.parse(created), clock.instant());
     }
 
     private void deleteBootConfiguration(ServerClaim claim) {

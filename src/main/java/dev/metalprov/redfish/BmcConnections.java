@@ -28,6 +28,9 @@ public class BmcConnections {
     @Inject
     Clock clock;
 
+    @Inject
+    dev.metalprov.metrics.RedfishMetrics metrics;
+
     /** A connection nobody used for this long belongs to a BMC that went away: it is closed. */
     static final Duration IDLE = Duration.ofMinutes(10);
 
@@ -65,7 +68,8 @@ public class BmcConnections {
             if (existing != null) {
                 existing.close();
             }
-            return new RedfishBmc(new RedfishClient(access, settings));
+            return new RedfishBmc(new RedfishClient(access, settings,
+                    metrics == null ? RedfishClient.RequestObserver.NONE : metrics));
         });
     }
 

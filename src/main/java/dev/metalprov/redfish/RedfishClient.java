@@ -52,8 +52,18 @@ public class RedfishClient implements AutoCloseable {
         }
     }
 
+    /** Told about every HTTP request the client makes, for metrics. */
+    @FunctionalInterface
+    public interface RequestObserver {
+        RequestObserver NONE = (operation, outcome, latency) -> {
+        };
+
+        void observed(String operation, String outcome, Duration latency);
+    }
+
     private final BmcAccess access;
     private final Settings settings;
+    private final RequestObserver observer;
     private final HttpClient http;
     private final Semaphore inFlight;
     private final String basic;
@@ -64,8 +74,13 @@ public class RedfishClient implements AutoCloseable {
     private volatile String sessionLocation;
 
     public RedfishClient(BmcAccess access, Settings settings) {
+        this(access, settings, RequestObserver.NONE);
+    }
+
+    public RedfishClient(BmcAccess access, Settings settings, RequestObserver observer) {
         this.access = access;
         this.settings = settings;
+        this.observer = observer;
         this.inFlight = new Semaphore(settings.maxInFlight(), true);
         this.basic = "Basic " + Base64.getEncoder()
                 .encodeToString((access.username() + ":" + access.password()).getBytes(StandardCharsets.UTF_8));
@@ -187,7 +202,60 @@ public class RedfishClient implements AutoCloseable {
         } else {
             request.header("X-Auth-Token", authorization);
         }
-        return limited(() -> http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+        return observed(method, path, () -> http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Sends within the in-flight cap, and tells the observer what came of it. */
+    private HttpResponse<String> observed(String method, String path, Call<HttpResponse<String>> call) throws IOException {
+        long started = System.nanoTime();
+        String outcome = "connection_failed";
+        try {
+            HttpResponse<String> response = limited(call);
+            outcome = outcome(response.statusCode());
+            return response;
+        } finally {
+            observer.observed(operation(method, path), outcome, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /** A small fixed set of names for what a request does, fit for a metric label. */
+    static String operation(String method, String path) {
+        String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        if (p.equals("/redfish/v1")) {
+            return "service_root";
+        }
+        if (p.startsWith(SESSIONS)) {
+            return "session";
+        }
+        if (p.endsWith("/Actions/ComputerSystem.Reset")) {
+            return "reset";
+        }
+        if (method.equals("PATCH")) {
+            return "patch_system";
+        }
+        if (p.equals("/redfish/v1/Systems")) {
+            return "list_systems";
+        }
+        if (p.matches("/redfish/v1/Systems/[^/]+")) {
+            return "get_system";
+        }
+        if (p.startsWith("/redfish/v1/Managers")) {
+            return "manager";
+        }
+        return "inventory";
+    }
+
+    private static String outcome(int status) {
+        if (status < 400) {
+            return "success";
+        }
+        return switch (status) {
+            case 401, 403 -> "auth_failed";
+            case 404 -> "not_found";
+            case 412 -> "precondition_failed";
+            case 429 -> "busy";
+            default -> status >= 500 ? "server_error" : "client_error";
+        };
     }
 
     /** The credential for the next request: a session token when the BMC offers sessions, else Basic. */
@@ -212,7 +280,7 @@ public class RedfishClient implements AutoCloseable {
                     .header("Accept", "application/json")
                     .POST(json(Map.of("UserName", access.username(), "Password", access.password())))
                     .build();
-            HttpResponse<String> response = limited(() -> http.send(login, HttpResponse.BodyHandlers.ofString()));
+            HttpResponse<String> response = observed("POST", SESSIONS, () -> http.send(login, HttpResponse.BodyHandlers.ofString()));
             if (response.statusCode() == 401 || response.statusCode() == 403) {
                 throw new BmcException(BmcException.AUTHENTICATION_FAILED, access.endpoint()
                         + " refused the credentials of user " + access.username() + " (HTTP " + response.statusCode() + ")");
@@ -234,7 +302,7 @@ public class RedfishClient implements AutoCloseable {
     private boolean offersSessions() throws IOException {
         HttpRequest root = HttpRequest.newBuilder(access.endpoint().resolve("/redfish/v1/"))
                 .timeout(settings.readTimeout()).header("Accept", "application/json").GET().build();
-        HttpResponse<String> response = limited(() -> http.send(root, HttpResponse.BodyHandlers.ofString()));
+        HttpResponse<String> response = observed("GET", "/redfish/v1/", () -> http.send(root, HttpResponse.BodyHandlers.ofString()));
         if (response.statusCode() >= 300) {
             return false;
         }

@@ -32,6 +32,8 @@ import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.metrics.ClaimMetrics;
+import dev.metalprov.metrics.FleetGauges;
 import dev.metalprov.server.PowerRequests.Action;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
@@ -84,6 +86,12 @@ public class ServerReconciler implements Reconciler<Server> {
     @Inject
     Clock clock;
 
+    @Inject
+    ClaimMetrics metrics;
+
+    @Inject
+    FleetGauges fleet;
+
     private final FailureBackoff backoff = new FailureBackoff();
 
     private InformerEventSource<ServerClaim, Server> claims;
@@ -107,6 +115,8 @@ public class ServerReconciler implements Reconciler<Server> {
                                 : Set.of(new ResourceID(sbc.getSpec().getServerRef().getName())))
                         .build(),
                 context);
+        fleet.observeServers(servers);
+        fleet.observeClaims(claims);
         return List.of(claims, bootConfigurations);
     }
 
@@ -226,6 +236,7 @@ public class ServerReconciler implements Reconciler<Server> {
         boolean retain = server.getSpec().getReclaimPolicy() == ReclaimPolicy.RETAIN && server.getSpec().getServerClaimRef() != null;
         Server released = context.resourceOperations().updatePrimary(withoutBinding(server, retain));
         server.getMetadata().setResourceVersion(released.getMetadata().getResourceVersion());
+        metrics.released(retain ? ReclaimPolicy.RETAIN.value() : ReclaimPolicy.RECYCLE.value(), retain ? "retained" : "recycled");
         if (retain) {
             events.normal(server, "Released", "claim " + server.getSpec().getServerClaimRef()
                     + " is gone; the server is Retained until spec.serverClaimRef is cleared");

@@ -153,6 +153,19 @@ class RedfishClientTest {
     }
 
     @Test
+    void everyRequestIsObservedByOperationAndOutcome() {
+        List<String> observed = java.util.Collections.synchronizedList(new ArrayList<>());
+        RedfishClient client = new RedfishClient(new BmcAccess(bmc.endpoint(), USER, PASSWORD, false), settings(),
+                (operation, outcome, latency) -> observed.add(operation + "/" + outcome));
+        clients.add(client);
+        client.get(SYSTEM);
+        bmc.busyNext(1);
+        new RedfishBmc(client).reset(SYSTEM, ResetType.ON);
+        assertEquals(List.of("service_root/success", "session/success", "get_system/success",
+                "get_system/server_error", "get_system/success", "reset/success"), observed);
+    }
+
+    @Test
     void resetConnectionsAreRetriedAndAPersistentOneIsAConnectionFailure() {
         RedfishClient client = client(settings());
         client.get(SYSTEM);

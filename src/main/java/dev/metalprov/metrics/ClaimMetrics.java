@@ -1,0 +1,58 @@
+package dev.metalprov.metrics;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** How claims fare: how long binding and provisioning take, how binds and releases turn out. */
+@ApplicationScoped
+public class ClaimMetrics {
+
+    /** Seconds to tens of minutes: a bind takes seconds, a provision (boot, image, Ignition) minutes. */
+    private static final Duration[] BUCKETS = { Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+            Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(30) };
+
+    public enum BindOutcome {
+        BOUND("bound"),
+        CONFLICT("conflict"),
+        NO_CANDIDATE("no_candidate");
+
+        private final String label;
+
+        BindOutcome(String label) {
+            this.label = label;
+        }
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    /** From the claim's creation to Bound. */
+    public void bound(Duration sinceCreation) {
+        Timer.builder("metal.claim.bind.duration").description("Time from a claim's creation until it is Bound")
+                .serviceLevelObjectives(BUCKETS).register(registry).record(sinceCreation);
+    }
+
+    /** From Bound to the server powered On. */
+    public void provisioned(Duration sinceBound) {
+        Timer.builder("metal.claim.provision.duration").description("Time from a claim being Bound until its server is powered On")
+                .serviceLevelObjectives(BUCKETS).register(registry).record(sinceBound);
+    }
+
+    public void bindAttempt(BindOutcome outcome) {
+        Counter.builder("metal.claim.bind.attempts").description("Attempts to bind a claim, by outcome")
+                .tag("outcome", outcome.label).register(registry).increment();
+    }
+
+    /** A released server: recycled into the pool, or retained. */
+    public void released(String reclaimPolicy, String outcome) {
+        Counter.builder("metal.server.releases").description("Servers released by deleted claims, by reclaim policy and outcome")
+                .tag("reclaim_policy", reclaimPolicy).tag("outcome", outcome).register(registry).increment();
+    }
+}

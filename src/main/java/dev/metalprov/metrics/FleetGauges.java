@@ -1,0 +1,90 @@
+package dev.metalprov.metrics;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.metalprov.api.v1alpha1.BMC;
+import dev.metalprov.api.v1alpha1.BMCState;
+import dev.metalprov.api.v1alpha1.ClaimPhase;
+import dev.metalprov.api.v1alpha1.Server;
+import dev.metalprov.api.v1alpha1.ServerClaim;
+import dev.metalprov.api.v1alpha1.ServerPowerState;
+import dev.metalprov.api.v1alpha1.ServerState;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The fleet at a glance, counted from the informer caches at scrape time: claims by phase,
+ * servers by state and by power state, BMCs by readiness. Every label value is one of an
+ * enum's, registered once, so no series is ever left behind for an object that is gone.
+ */
+@ApplicationScoped
+public class FleetGauges {
+
+    @Inject
+    MeterRegistry registry;
+
+    private final AtomicReference<Cache<Server>> servers = new AtomicReference<>();
+    private final AtomicReference<Cache<ServerClaim>> claims = new AtomicReference<>();
+    private final AtomicReference<Cache<BMC>> bmcs = new AtomicReference<>();
+    private volatile boolean registered;
+
+    /** Called by the reconcilers when their caches exist (again, after a restart of the operator). */
+    public void observeServers(Cache<Server> cache) {
+        servers.set(cache);
+        register();
+    }
+
+    public void observeClaims(Cache<ServerClaim> cache) {
+        claims.set(cache);
+        register();
+    }
+
+    public void observeBmcs(Cache<BMC> cache) {
+        bmcs.set(cache);
+        register();
+    }
+
+    private synchronized void register() {
+        if (registered) {
+            return;
+        }
+        registered = true;
+        // A registry that outlives this bean (tests restart the application in one JVM) may still
+        // hold gauges reading an earlier bean's caches; these replace them.
+        for (String name : new String[] { "metal.servers.by.state", "metal.servers.by.power.state", "metal.claims.by.phase",
+                "metal.bmcs.by.ready" }) {
+            registry.find(name).meters().forEach(registry::remove);
+        }
+        for (ServerState state : ServerState.values()) {
+            gauge("metal.servers.by.state", "Servers in each lifecycle state", "state", state.value(),
+                    servers, s -> s.getStatus() == null ? ServerState.INITIAL : s.getStatus().getState(), state);
+        }
+        for (ServerPowerState power : ServerPowerState.values()) {
+            gauge("metal.servers.by.power.state", "Servers in each power state, as last read from their BMC", "power_state",
+                    power.value(), servers, s -> s.getStatus() == null ? null : s.getStatus().getPowerState(), power);
+        }
+        for (ClaimPhase phase : ClaimPhase.values()) {
+            gauge("metal.claims.by.phase", "Server claims in each phase", "phase", phase.value(),
+                    claims, c -> c.getStatus() == null || c.getStatus().getPhase() == null ? ClaimPhase.UNBOUND : c.getStatus().getPhase(),
+                    phase);
+        }
+        for (boolean ready : new boolean[] { true, false }) {
+            gauge("metal.bmcs.by.ready", "BMCs the operator can work with (ready) or not", "ready", String.valueOf(ready),
+                    bmcs, b -> b.getStatus() != null && b.getStatus().getState() == BMCState.ENABLED, ready);
+        }
+    }
+
+    private <T, V> void gauge(String name, String description, String tag, String value, AtomicReference<Cache<T>> cache,
+            Function<T, V> property, V wanted) {
+        Gauge.builder(name, cache, c -> c.get() == null ? 0 : c.get().list(o -> Objects.equals(property.apply(o), wanted)).count())
+                .description(description)
+                .tag(tag, value)
+                .register(registry);
+    }
+}
