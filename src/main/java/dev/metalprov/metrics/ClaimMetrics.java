@@ -3,9 +3,11 @@ package dev.metalprov.metrics;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
+import io.quarkus.runtime.StartupEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -33,26 +35,56 @@ public class ClaimMetrics {
     @Inject
     MeterRegistry registry;
 
+    /** Every series exists from the start, at zero, so that rates and alerts need no absent(). */
+    void registerAtStart(@Observes StartupEvent start) {
+        bindTimer();
+        provisionTimer();
+        for (BindOutcome outcome : BindOutcome.values()) {
+            bindAttempts(outcome);
+        }
+        for (String[] release : new String[][] { { "Recycle", "recycled" }, { "Retain", "retained" } }) {
+            releases(release[0], release[1]);
+        }
+    }
+
     /** From the claim's creation to Bound. */
     public void bound(Duration sinceCreation) {
-        Timer.builder("metal.claim.bind.duration").description("Time from a claim's creation until it is Bound")
-                .serviceLevelObjectives(BUCKETS).register(registry).record(sinceCreation);
+        bindTimer().record(sinceCreation);
+    }
+
+    private Timer bindTimer() {
+        return Timer.builder("metal.claim.bind.duration").description("Time from a claim's creation until it is Bound")
+                .serviceLevelObjectives(BUCKETS).register(registry);
+    }
+
+    private Timer provisionTimer() {
+        return Timer.builder("metal.claim.provision.duration")
+                .description("Time from a claim being Bound until its server is powered On")
+                .serviceLevelObjectives(BUCKETS).register(registry);
+    }
+
+    private Counter bindAttempts(BindOutcome outcome) {
+        return Counter.builder("metal.claim.bind.attempts").description("Attempts to bind a claim, by outcome")
+                .tag("outcome", outcome.label).register(registry);
+    }
+
+    private Counter releases(String reclaimPolicy, String outcome) {
+        return Counter.builder("metal.server.releases")
+                .description("Servers released by deleted claims, by reclaim policy and outcome")
+                .tag("reclaim_policy", reclaimPolicy).tag("outcome", outcome).register(registry);
     }
 
     /** From Bound to the server powered On. */
     public void provisioned(Duration sinceBound) {
-        Timer.builder("metal.claim.provision.duration").description("Time from a claim being Bound until its server is powered On")
-                .serviceLevelObjectives(BUCKETS).register(registry).record(sinceBound);
+        provisionTimer().record(sinceBound);
     }
 
     public void bindAttempt(BindOutcome outcome) {
-        Counter.builder("metal.claim.bind.attempts").description("Attempts to bind a claim, by outcome")
-                .tag("outcome", outcome.label).register(registry).increment();
+        bindAttempts(outcome).increment();
     }
 
     /** A released server: recycled into the pool, or retained. */
     public void released(String reclaimPolicy, String outcome) {
-        Counter.builder("metal.server.releases").description("Servers released by deleted claims, by reclaim policy and outcome")
-                .tag("reclaim_policy", reclaimPolicy).tag("outcome", outcome).register(registry).increment();
+        releases(reclaimPolicy, outcome).increment();
     }
 }

@@ -51,22 +51,39 @@ final class OperatorProcess implements AutoCloseable {
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = Processes.start("operator", List.of(java, "-jar", jar.toString()), environment, work.resolve("logs"));
-        OperatorProcess operator = new OperatorProcess(process, port);
-        operator.awaitReady(work);
-        return operator;
+        // Like a pod's restart policy: a freshly installed CRD can make the API server drop the
+        // operator's first watch, and the operator then exits at start-up by design; start it again.
+        for (int attempt = 1;; attempt++) {
+            String log = attempt == 1 ? "operator" : "operator-" + attempt;
+            Process process = Processes.start(log, List.of(java, "-jar", jar.toString()), environment, work.resolve("logs"));
+            OperatorProcess operator = new OperatorProcess(process, port);
+            try {
+                operator.awaitReady(work, log);
+                return operator;
+            } catch (RuntimeException e) {
+                Processes.stop(process);
+                if (process.isAlive() || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
-    private void awaitReady(Path work) {
+    /** Where the operator's Prometheus metrics are served. */
+    URI metrics() {
+        return URI.create("http://127.0.0.1:" + port + "/q/metrics");
+    }
+
+    private void awaitReady(Path work, String log) {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        Awaitility.await("the operator to be ready (log: " + work.resolve("logs/operator.log") + ")")
+        Awaitility.await("the operator to be ready (log: " + work.resolve("logs/" + log + ".log") + ")")
                 .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptionsMatching(e -> e instanceof IOException)
                 .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("the operator exited; see " + work.resolve("logs/operator.log"));
+                        throw new IllegalStateException("the operator exited; see " + work.resolve("logs/" + log + ".log"));
                     }
                     return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
                 });
