@@ -54,6 +54,13 @@ class ApiValidationIT {
     }
 
     @Test
+    void theOperatorsDeploymentAndMonitoringAreAccepted(EndToEnd.Environment environment) {
+        Processes.Result result = environment.plane.kubectl("apply", "--dry-run=server", "-f", "deploy/operator/",
+                "-f", "deploy/monitoring/metrics-service.yaml");
+        assertEquals(0, result.exitCode(), result.err());
+    }
+
+    @Test
     void everySampleIsAccepted(EndToEnd.Environment environment) {
         Processes.Result result = environment.plane.kubectl("apply", "--dry-run=server", "-f", "deploy/samples/");
         assertEquals(0, result.exitCode(), result.err());

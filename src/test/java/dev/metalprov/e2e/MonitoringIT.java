@@ -62,12 +62,34 @@ class MonitoringIT {
         SeedFlowIT.await("the claim to be reconciled", () -> environment.plane.admin()
                 .resources(dev.metalprov.api.v1alpha1.ServerClaim.class).inNamespace("default").withName("monitoring").get(),
                 c -> c.getStatus() != null);
+        // And a BMC that answers nowhere, which the readiness gauge must count.
+        Path bmc = Files.writeString(work.resolve("bmc.yaml"), """
+                apiVersion: metal.ironcore.dev/v1alpha1
+                kind: BMC
+                metadata:
+                  name: monitoring-unreachable
+                spec:
+                  access:
+                    ip: 127.0.0.1
+                  protocol:
+                    name: Redfish
+                    port: %d
+                    scheme: http
+                  bmcSecretRef:
+                    name: monitoring-secret
+                """.formatted(Processes.freePort()));
+        environment.plane.kubectl("apply", "-f", bmc.toString()).orFail("applying a BMC");
         promtool = Processes.run(List.of("bash", "src/test/monitoring/promtool.sh"), Map.of(), Duration.ofMinutes(5))
                 .orFail("finding promtool").out().strip();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(environment.operator.metrics()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode());
-        exposition = response.body();
+        HttpClient http = HttpClient.newHttpClient();
+        exposition = SeedFlowIT.await("the failing BMC to show in the metrics", () -> {
+            try {
+                return http.send(HttpRequest.newBuilder(environment.operator.metrics()).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, body -> body.lines().anyMatch(l -> l.startsWith("metal_bmcs_by_ready{ready=\"false\"}") && !l.endsWith(" 0.0")));
         Files.writeString(work.resolve("metrics.txt"), exposition);
     }
 

@@ -27,6 +27,12 @@ class OperatorStartupTest {
     @TestHTTPResource("/q/metrics")
     URL metrics;
 
+    @TestHTTPResource("/q/health/started")
+    URL started;
+
+    @TestHTTPResource("/q/health/ready")
+    URL ready;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -34,6 +40,15 @@ class OperatorStartupTest {
         HttpResponse<String> response = get(live);
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.body().contains("\"status\": \"UP\""), response.body());
+    }
+
+    @Test
+    void theStartupAndReadinessProbesTheDeploymentUsesAnswer() throws Exception {
+        HttpResponse<String> startup = get(started);
+        assertEquals(200, startup.statusCode(), startup.body());
+        HttpResponse<String> readiness = get(ready);
+        assertEquals(200, readiness.statusCode(), readiness.body());
+        assertTrue(readiness.body().contains("\"status\": \"UP\""), readiness.body());
     }
 
     @Test
