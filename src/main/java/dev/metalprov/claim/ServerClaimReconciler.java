@@ -30,7 +30,6 @@ import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.metrics.ClaimMetrics;
-import dev.metalprov.metrics.FleetGauges;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -89,9 +88,6 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
 
     @Inject
     ClaimMetrics metrics;
-
-    @Inject
-    FleetGauges fleet;
 
     private InformerEventSource<Server, ServerClaim> servers;
     private InformerEventSource<ServerBootConfiguration, ServerClaim> bootConfigurationInformer;
