@@ -70,11 +70,6 @@ public class BmcAccessResolver {
         return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
 
-    /** The endpoint alone, without reading the credentials. */
-    public URI endpointOf(BMC bmc) {
-        return endpoint(bmc.getSpec().getAccess().getIp(), bmc.getSpec().getProtocol());
-    }
-
     private static URI endpoint(String address, Protocol protocol) {
         ProtocolScheme scheme = protocol.getScheme() == null ? ProtocolScheme.HTTPS : protocol.getScheme();
         String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;

@@ -17,7 +17,8 @@ import dev.metalprov.api.v1alpha1.Server;
 /**
  * One Redfish client per BMC endpoint, kept between reconciles so that sessions and
  * connections are reused. A changed address, credential or TLS setting replaces the client
- * (closing its session); so does {@link #forget}, and shutting down closes them all.
+ * (closing its session); a client nobody used for a while is closed, and shutting down closes
+ * them all.
  */
 @ApplicationScoped
 public class BmcConnections {
@@ -44,17 +45,6 @@ public class BmcConnections {
 
     public Bmc forBmc(BMC bmc) {
         return connect(resolver.resolve(bmc));
-    }
-
-    public void forget(BMC bmc) {
-        try {
-            RedfishBmc connection = connections.remove(resolver.endpointOf(bmc));
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (RuntimeException e) {
-            // A BMC whose access cannot be worked out has no connection to close.
-        }
     }
 
     private Bmc connect(BmcAccess access) {
