@@ -3,8 +3,6 @@ package dev.metalprov.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,32 +47,8 @@ class BindingRaceIT {
     @Test
     void claimsRacingForFewerServersNeverShareOne(EndToEnd.Environment environment) throws Exception {
         KubernetesClient admin = environment.plane.admin();
-        Path bmc = Files.writeString(Files.createTempFile("race", ".yaml"), """
-                apiVersion: metal.ironcore.dev/v1alpha1
-                kind: BMCSecret
-                metadata:
-                  name: race-secret
-                stringData:
-                  username: %s
-                  password: %s
-                ---
-                apiVersion: metal.ironcore.dev/v1alpha1
-                kind: BMC
-                metadata:
-                  name: race
-                  labels:
-                    race: "true"
-                spec:
-                  access:
-                    ip: 127.0.0.1
-                  protocol:
-                    name: Redfish
-                    port: %d
-                    scheme: http
-                  bmcSecretRef:
-                    name: race-secret
-                """.formatted(SushyEmulator.USERNAME, SushyEmulator.PASSWORD, environment.raceRack.port()));
-        environment.plane.kubectl("apply", "-f", bmc.toString()).orFail("applying the race BMC");
+        Yaml.apply(environment, Yaml.bmcSecret("race-secret"),
+                Yaml.bmc("race", environment.raceRack.port(), "race-secret", "race: \"true\""));
         for (String ns : NAMESPACES) {
             environment.plane.kubectl("create", "namespace", ns).orFail("creating " + ns);
         }

@@ -63,22 +63,7 @@ class MonitoringIT {
                 .resources(dev.metalprov.api.v1alpha1.ServerClaim.class).inNamespace("default").withName("monitoring").get(),
                 c -> c.getStatus() != null);
         // And a BMC that answers nowhere, which the readiness gauge must count.
-        Path bmc = Files.writeString(work.resolve("bmc.yaml"), """
-                apiVersion: metal.ironcore.dev/v1alpha1
-                kind: BMC
-                metadata:
-                  name: monitoring-unreachable
-                spec:
-                  access:
-                    ip: 127.0.0.1
-                  protocol:
-                    name: Redfish
-                    port: %d
-                    scheme: http
-                  bmcSecretRef:
-                    name: monitoring-secret
-                """.formatted(Processes.freePort()));
-        environment.plane.kubectl("apply", "-f", bmc.toString()).orFail("applying a BMC");
+        Yaml.apply(environment, Yaml.bmc("monitoring-unreachable", Processes.freePort(), "monitoring-secret", ""));
         promtool = Processes.run(List.of("bash", "src/test/monitoring/promtool.sh"), Map.of(), Duration.ofMinutes(5))
                 .orFail("finding promtool").out().strip();
         HttpClient http = HttpClient.newHttpClient();

@@ -3,8 +3,6 @@ package dev.metalprov.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
@@ -27,45 +25,9 @@ class RuntimeConditionsIT {
 
     @Test
     void aBmcYieldsItsServersAndAnUnreachableOneSaysSo(EndToEnd.Environment environment) throws Exception {
-        apply(environment, """
-                apiVersion: metal.ironcore.dev/v1alpha1
-                kind: BMCSecret
-                metadata:
-                  name: pool-secret
-                stringData:
-                  username: %s
-                  password: %s
-                ---
-                apiVersion: metal.ironcore.dev/v1alpha1
-                kind: BMC
-                metadata:
-                  name: pool
-                  labels:
-                    rack: pool
-                spec:
-                  access:
-                    ip: 127.0.0.1
-                  protocol:
-                    name: Redfish
-                    port: %d
-                    scheme: http
-                  bmcSecretRef:
-                    name: pool-secret
-                ---
-                apiVersion: metal.ironcore.dev/v1alpha1
-                kind: BMC
-                metadata:
-                  name: unreachable
-                spec:
-                  access:
-                    ip: 127.0.0.1
-                  protocol:
-                    name: Redfish
-                    port: %d
-                    scheme: http
-                  bmcSecretRef:
-                    name: pool-secret
-                """.formatted(SushyEmulator.USERNAME, SushyEmulator.PASSWORD, environment.poolRack.port(), Processes.freePort()));
+        Yaml.apply(environment, Yaml.bmcSecret("pool-secret"),
+                Yaml.bmc("pool", environment.poolRack.port(), "pool-secret", "rack: pool"),
+                Yaml.bmc("unreachable", Processes.freePort(), "pool-secret", ""));
         var admin = environment.plane.admin();
         for (int n = 0; n < EndToEnd.POOL_RACK.size(); n++) {
             String name = "pool-system-" + n;
@@ -82,7 +44,7 @@ class RuntimeConditionsIT {
     @Test
     void claimsThatCannotBeServedSayWhy(EndToEnd.Environment environment) throws Exception {
         environment.plane.kubectl("create", "namespace", "conditions").orFail("creating the namespace");
-        apply(environment, """
+        Yaml.apply(environment, """
                 apiVersion: metal.ironcore.dev/v1alpha1
                 kind: ServerClaim
                 metadata:
@@ -120,10 +82,5 @@ class RuntimeConditionsIT {
         var events = admin.v1().events().inNamespace("conditions").list().getItems();
         assertFalse(events.stream().filter(e -> Objects.equals(e.getReason(), "ServerNotFound")).toList().isEmpty(),
                 "an event tells the user too: " + events);
-    }
-
-    private static void apply(EndToEnd.Environment environment, String yaml) throws Exception {
-        Path file = Files.writeString(Files.createTempFile("e2e", ".yaml"), yaml);
-        environment.plane.kubectl("apply", "-f", file.toString()).orFail("applying " + yaml);
     }
 }

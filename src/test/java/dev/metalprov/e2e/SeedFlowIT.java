@@ -46,17 +46,7 @@ class SeedFlowIT {
         String servers = Files.readString(Path.of("deploy", "samples", "servers.yaml"))
                 .replace("port: 8000", "port: " + env.seedRack.port());
         Path file = Files.writeString(Files.createTempFile("servers", ".yaml"), servers);
-        String secret = """
-                apiVersion: metal.ironcore.dev/v1alpha1
-                kind: BMCSecret
-                metadata:
-                  name: my-bmc-secret
-                stringData:
-                  username: %s
-                  password: %s
-                """.formatted(SushyEmulator.USERNAME, SushyEmulator.PASSWORD);
-        Path secretFile = Files.writeString(Files.createTempFile("bmcsecret", ".yaml"), secret);
-        env.plane.kubectl("apply", "-f", secretFile.toString()).orFail("applying the BMCSecret");
+        Yaml.apply(env, Yaml.bmcSecret("my-bmc-secret"));
         env.plane.kubectl("apply", "-f", file.toString()).orFail("applying the seed servers");
         env.plane.kubectl("apply", "-f", "deploy/samples/ignition-secret.yaml").orFail("applying the Ignition Secret");
         for (String name : new String[] { "my-server", "gpu-server-1" }) {
