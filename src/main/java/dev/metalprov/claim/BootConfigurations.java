@@ -1,7 +1,9 @@
 package dev.metalprov.claim;
 
 import java.net.HttpURLConnection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,10 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.metalprov.api.v1alpha1.LocalObjectReference;
+import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
 import dev.metalprov.api.v1alpha1.ServerBootConfigurationSpec;
 import dev.metalprov.api.v1alpha1.ServerClaim;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -37,6 +41,7 @@ public class BootConfigurations {
                 .withName(claim.getMetadata().getName())
                 .withNamespace(claim.getMetadata().getNamespace())
                 .withOwnerReferences(ownerReference(claim))
+                .withAnnotations(bootMethodOf(claim).map(m -> Map.of(Metal.BOOT_METHOD_ANNOTATION, m)).orElse(null))
                 .build());
         ServerBootConfigurationSpec spec = new ServerBootConfigurationSpec();
         spec.setServerRef(new LocalObjectReference(server.getMetadata().getName()));
@@ -75,11 +80,21 @@ public class BootConfigurations {
             client.resource(current).delete();
             return Optional.empty();
         }
-        if (Objects.equals(specJson(current), specJson(desired))) {
+        if (Objects.equals(specJson(current), specJson(desired)) && bootMethodOf(current).equals(bootMethodOf(desired))) {
             return Optional.of(current);
         }
         current.setSpec(desired.getSpec());
+        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(current.getMetadata().getAnnotations(), Map.of()));
+        annotations.remove(Metal.BOOT_METHOD_ANNOTATION);
+        bootMethodOf(desired).ifPresent(m -> annotations.put(Metal.BOOT_METHOD_ANNOTATION, m));
+        current.getMetadata().setAnnotations(annotations);
         return Optional.of(context.resourceOperations().update(current, informer));
+    }
+
+    /** The boot method annotation, as written: the boot service judges its value. */
+    private static Optional<String> bootMethodOf(HasMetadata object) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return Optional.ofNullable(annotations == null ? null : annotations.get(Metal.BOOT_METHOD_ANNOTATION));
     }
 
     private static boolean isOwnedBy(ServerBootConfiguration configuration, ServerClaim claim) {

@@ -1,6 +1,8 @@
 package dev.metalprov.common;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -44,4 +46,78 @@ public interface OperatorConfig {
     /** How many servers a claim tries in one reconcile when others win the race for them. */
     @WithDefault("5")
     int bindAttempts();
+
+    /** The built-in boot service. */
+    Boot boot();
+
+    /**
+     * The boot service: resolves boot configurations' images, checks their Ignition and serves
+     * iPXE scripts, UEFI HTTP boot answers, Ignition and image layers to the machines.
+     */
+    interface Boot {
+
+        /**
+         * Off in clusters that run IronCore's boot-operator: the operator then only waits for an
+         * external boot service to set the state of ServerBootConfigurations.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The boot server's own port, apart from the port of metrics and health. */
+        @WithDefault("8082")
+        int port();
+
+        /** The address the boot server listens on. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /**
+         * The URL machines reach the boot server at (e.g. {@code http://10.0.0.5:8082}); it goes
+         * into iPXE scripts and UEFI HTTP boot URIs. Without it, the listening address is used.
+         */
+        Optional<String> advertisedUrl();
+
+        /**
+         * The key Ignition tokens are derived from. Without it, a random key is made at start-up,
+         * and tokens handed out before a restart stop working after it.
+         */
+        Optional<String> tokenKey();
+
+        /** Registries that images may come from (host, or host:port). */
+        @WithDefault("ghcr.io")
+        List<String> allowedRegistries();
+
+        /** Registries spoken to over plain HTTP instead of HTTPS (host:port), such as a registry on loopback. */
+        Optional<List<String>> plainHttpRegistries();
+
+        /** Pulls from a registry go to a mirror instead: {@code registry=mirror} pairs, e.g. {@code ghcr.io=mirror.local:5000}. */
+        Optional<List<String>> registryMirrors();
+
+        /** The architecture picked from a multi-platform image. */
+        @WithDefault("amd64")
+        String architecture();
+
+        /** Kernel arguments added to every iPXE script, after the image's own command line. */
+        @WithDefault("console=ttyS0,115200n8")
+        String kernelArguments();
+
+        /**
+         * The kernel argument that names the root filesystem image's URL, when the image has one;
+         * IronCore's Garden Linux images read {@code gl.url}.
+         */
+        @WithDefault("gl.url")
+        String rootfsArgument();
+
+        /** How long a resolved tag is trusted before its registry is asked again. */
+        @WithDefault("5m")
+        Duration imageCacheTtl();
+
+        /** How often a boot configuration in Error is checked again (an image pushed, a Secret fixed). */
+        @WithDefault("30s")
+        Duration errorRecheckInterval();
+
+        /** How often a Ready boot configuration is checked again, in case its Secret or image changed. */
+        @WithDefault("5m")
+        Duration readyRecheckInterval();
+    }
 }

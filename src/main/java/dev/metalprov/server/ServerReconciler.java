@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.metalprov.api.v1alpha1.BootConfigurationState;
+import dev.metalprov.api.v1alpha1.BootMethod;
 import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.ObjectReference;
 import dev.metalprov.api.v1alpha1.Power;
@@ -26,6 +28,8 @@ import dev.metalprov.api.v1alpha1.ServerClaim;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerState;
 import dev.metalprov.api.v1alpha1.ServerStatus;
+import dev.metalprov.boot.BootImage;
+import dev.metalprov.boot.BootUrls;
 import dev.metalprov.claim.ClaimBindingPolicy;
 import dev.metalprov.claim.ServerIndex;
 import dev.metalprov.common.Conditions;
@@ -67,6 +71,9 @@ public class ServerReconciler implements Reconciler<Server> {
 
     public static final String NAME = "server";
     private static final Logger LOG = Logger.getLogger(ServerReconciler.class);
+
+    @Inject
+    BootUrls bootUrls;
 
     @Inject
     PowerAdapter power;
@@ -343,7 +350,7 @@ public class ServerReconciler implements Reconciler<Server> {
         String uid = bootConfiguration.getMetadata().getUid();
         Map<String, String> annotations = server.getMetadata().getAnnotations();
         if (annotations == null || !Objects.equals(annotations.get(Metal.NETWORK_BOOT_ANNOTATION), uid)) {
-            power.bootOnceFromNetwork(server, PowerAdapter.NetworkBoot.pxe());
+            power.bootOnceFromNetwork(server, networkBoot(server, bootConfiguration));
             Server annotated = context.resourceOperations().jsonPatchPrimary(server, s -> {
                 Map<String, String> updated = new HashMap<>(s.getMetadata().getAnnotations() == null ? Map.of()
                         : s.getMetadata().getAnnotations());
@@ -358,6 +365,26 @@ public class ServerReconciler implements Reconciler<Server> {
         requests.issued(name(server), Action.ON, now);
         events.normal(server, "PoweringOn", "one-time network boot set; powering on");
         return false;
+    }
+
+    /** PXE into iPXE, or UEFI HTTP boot of the image's UKI when the configuration asks for it. */
+    private PowerAdapter.NetworkBoot networkBoot(Server server, ServerBootConfiguration bootConfiguration) {
+        BootMethod method;
+        try {
+            method = BootMethod.of(bootConfiguration);
+        } catch (IllegalArgumentException e) {
+            events.warning(server, "UnknownBootMethod", e.getMessage() + "; booting over PXE");
+            return PowerAdapter.NetworkBoot.pxe();
+        }
+        if (method == BootMethod.IPXE) {
+            return PowerAdapter.NetworkBoot.pxe();
+        }
+        Optional<String> uri = bootUrls.layer(server.getSpec().getSystemUUID().toLowerCase(Locale.ROOT), BootImage.Part.UKI);
+        if (uri.isEmpty()) {
+            events.warning(server, "BootURLUnknown", "UEFI HTTP boot needs metal.boot.advertised-url; booting over PXE");
+            return PowerAdapter.NetworkBoot.pxe();
+        }
+        return PowerAdapter.NetworkBoot.uefiHttp(uri.get());
     }
 
     /** Graceful shutdown, forced once it has taken longer than the timeout. True when Off. */

@@ -88,7 +88,7 @@ public class FakePowerAdapter implements PowerAdapter {
 
     @Override
     public void bootOnceFromNetwork(Server server, NetworkBoot boot) {
-        record(reachable(server), "BootOnce:" + boot.kind());
+        record(reachable(server), "BootOnce:" + boot.kind() + (boot.uri() == null ? "" : ":" + boot.uri()));
     }
 
     public void setPower(String server, ServerPowerState state) {

@@ -25,6 +25,13 @@ public final class Metal {
     public static final String CLAIM_UID_LABEL = "metalprov.dev/claim-uid";
     public static final String NETWORK_BOOT_ANNOTATION = "metalprov.dev/network-boot-for";
 
+    /**
+     * How a claim's server boots from the network: {@code IPXE} (the default) or {@code HTTP}
+     * for UEFI HTTP boot of the image's UKI. Set on the ServerClaim; copied to its boot
+     * configuration.
+     */
+    public static final String BOOT_METHOD_ANNOTATION = "metalprov.dev/boot-method";
+
     private Metal() {
     }
 }
