@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Starts the end-to-end environment once for all test classes that use it, and stops every
  * process it started when the test run ends, whether the tests passed or not: a real
  * kube-apiserver and etcd with deploy/'s CRDs and RBAC applied by kubectl, sushy-tools as real
- * Redfish BMCs, and the packaged operator running as its ServiceAccount.
+ * Redfish BMCs, an OCI registry holding the seed claims' image, and the packaged operator
+ * running as its ServiceAccount, with its built-in boot service.
  */
 public class EndToEnd implements BeforeAllCallback, ParameterResolver {
 
@@ -40,23 +41,21 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
         final SushyEmulator poolRack;
         final SushyEmulator raceRack;
         final OperatorProcess operator;
-
-        Environment(ControlPlane plane, SushyEmulator seedRack, SushyEmulator poolRack, OperatorProcess operator) {
-            this(plane, seedRack, poolRack, null, operator);
-        }
+        final BootService boot;
 
         Environment(ControlPlane plane, SushyEmulator seedRack, SushyEmulator poolRack, SushyEmulator raceRack,
-                OperatorProcess operator) {
+                OperatorProcess operator, BootService boot) {
             this.plane = plane;
             this.seedRack = seedRack;
             this.poolRack = poolRack;
             this.raceRack = raceRack;
             this.operator = operator;
+            this.boot = boot;
         }
 
         @Override
         public void close() {
-            for (AutoCloseable part : new AutoCloseable[] { operator, seedRack, poolRack, raceRack, plane }) {
+            for (AutoCloseable part : new AutoCloseable[] { operator, seedRack, poolRack, raceRack, boot, plane }) {
                 try {
                     if (part != null) {
                         part.close();
@@ -96,6 +95,7 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
         SushyEmulator seedRack = null;
         SushyEmulator poolRack = null;
         SushyEmulator raceRack = null;
+        BootService boot = null;
         try {
             plane.kubectl("apply", "-f", "deploy/crds/").orFail("applying deploy/crds");
             plane.kubectl("apply", "-f", "deploy/rbac/").orFail("applying deploy/rbac");
@@ -103,7 +103,8 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), POOL_RACK);
             raceRack = SushyEmulator.start(work.resolve("sushy-race"), RACE_RACK);
-            OperatorProcess operator = OperatorProcess.start(plane, work, Map.of(
+            boot = BootService.start(work.resolve("registry"));
+            Map<String, String> settings = new java.util.HashMap<>(Map.of(
                     "METAL_POWER_POLL_INTERVAL", "1s",
                     "METAL_POWER_RESYNC_INTERVAL", "5s",
                     "METAL_RELEASE_CHECK_INTERVAL", "1s",
@@ -111,12 +112,14 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
                     "METAL_GRACEFUL_SHUTDOWN_TIMEOUT", "20s",
                     "METAL_ERROR_BACKOFF", "1s",
                     "METAL_MAX_ERROR_BACKOFF", "10s"));
-            Environment environment = new Environment(plane, seedRack, poolRack, raceRack, operator);
+            settings.putAll(boot.operatorSettings());
+            OperatorProcess operator = OperatorProcess.start(plane, work, settings);
+            Environment environment = new Environment(plane, seedRack, poolRack, raceRack, operator, boot);
             // Also when the test JVM is stopped from outside, no process is left behind.
             Runtime.getRuntime().addShutdownHook(new Thread(environment::close));
             return environment;
         } catch (RuntimeException e) {
-            new Environment(plane, seedRack, poolRack, raceRack, null).close();
+            new Environment(plane, seedRack, poolRack, raceRack, null, boot).close();
             throw e;
         }
     }

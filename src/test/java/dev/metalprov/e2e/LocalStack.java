@@ -3,7 +3,6 @@ package dev.metalprov.e2e;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -11,8 +10,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>With {@code KUBECONFIG} set, the operator runs against that cluster (install the CRDs and
  * RBAC of deploy/ there first). Without it, a local stack comes up on 127.0.0.1: a real
- * kube-apiserver and etcd, a simulated rack of Redfish BMCs (sushy-tools), the operator as its
- * ServiceAccount, and the samples of deploy/samples; it prints how to point kubectl at it and
+ * kube-apiserver and etcd, a simulated rack of Redfish BMCs (sushy-tools), an OCI registry with
+ * the samples' image, the operator as its ServiceAccount with its boot service, and the samples
+ * of deploy/samples; it prints how to point kubectl at it and
  * runs until Ctrl-C, which stops everything it started.
  */
 public final class LocalStack {
@@ -32,19 +32,21 @@ public final class LocalStack {
         SushyEmulator seedRack = null;
         SushyEmulator poolRack = null;
         OperatorProcess operator = null;
+        BootService boot = null;
         try {
             plane.kubectl("apply", "-f", "deploy/crds/").orFail("applying deploy/crds");
             plane.kubectl("apply", "-f", "deploy/rbac/").orFail("applying deploy/rbac");
             plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), EndToEnd.POOL_RACK);
-            operator = OperatorProcess.start(plane, work, Map.of());
+            boot = BootService.start(work.resolve("registry"));
+            operator = OperatorProcess.start(plane, work, boot.operatorSettings());
             applySamples(plane, work, seedRack, poolRack);
         } catch (RuntimeException e) {
-            new EndToEnd.Environment(plane, seedRack, poolRack, operator).close();
+            new EndToEnd.Environment(plane, seedRack, poolRack, null, operator, boot).close();
             throw e;
         }
-        EndToEnd.Environment stack = new EndToEnd.Environment(plane, seedRack, poolRack, operator);
+        EndToEnd.Environment stack = new EndToEnd.Environment(plane, seedRack, poolRack, null, operator, boot);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the local stack...");
@@ -59,8 +61,9 @@ public final class LocalStack {
                   kubectl get servers,serverclaims,serverbootconfigurations
                   kubectl get bmcs
 
+                The boot server answers on %s (e.g. /ipxe/<server UUID>).
                 Logs are in %s. Press Ctrl-C to stop everything.
-                """, plane.kubeconfig().toAbsolutePath(), work.resolve("logs").toAbsolutePath());
+                """, plane.kubeconfig().toAbsolutePath(), boot.url(), work.resolve("logs").toAbsolutePath());
         stopped.await();
     }
 

@@ -2,10 +2,17 @@ package dev.metalprov.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -19,22 +26,24 @@ import dev.metalprov.api.v1alpha1.BootConfigurationState;
 import dev.metalprov.api.v1alpha1.ClaimPhase;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
-import dev.metalprov.api.v1alpha1.ServerBootConfigurationStatus;
 import dev.metalprov.api.v1alpha1.ServerClaim;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerState;
+import dev.metalprov.common.Conditions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * The upstream documentation's two claims, applied verbatim with kubectl to a real API server,
  * served by the packaged operator over real Redfish (sushy-tools): Bound, Reserved, boot
- * configuration Ready, powered On as sushy-tools' own API shows, then released with Recycle
- * (by name) and with Retain (by selector).
+ * configuration made Ready by the built-in boot service from a real OCI registry, powered On as
+ * sushy-tools' own API shows, the machine's iPXE script and Ignition fetched by its UUID, then
+ * released with Recycle (by name) and with Retain (by selector).
  */
 @ExtendWith(EndToEnd.class)
 class SeedFlowIT {
 
     private static final Duration DEADLINE = Duration.ofMinutes(2);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     static EndToEnd.Environment environment;
     static KubernetesClient admin;
 
@@ -67,10 +76,30 @@ class SeedFlowIT {
         assertEquals("Off", environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText(),
                 "not powered before the boot configuration is Ready");
 
-        markReady("my-server-claim");
+        ServerBootConfiguration ready = awaitReady("my-server-claim");
+        assertEquals("ImageResolved", Conditions.reason(ready.getStatus().getConditions(), "ImageValidation").orElse(null));
         await("sushy-tools to report my-server On",
                 () -> environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText(), "On"::equals);
         await("my-server's status to show On", () -> server("my-server"), s -> s.getStatus().getPowerState() == ServerPowerState.ON);
+
+        // The machine, now booting from the network, fetches its script and then its Ignition.
+        String uuid = EndToEnd.SEED_RACK.get(0).uuid();
+        String script = await("the iPXE script for my-server", () -> fetch("/ipxe/" + uuid), r -> r.statusCode() == 200).body();
+        assertTrue(script.startsWith("#!ipxe\n"), script);
+        assertTrue(script.contains("kernel " + environment.boot.url() + "/images/" + uuid + "/kernel initrd=initramfs "
+                + BootService.SEED_IMAGE_COMMAND_LINE), script);
+        String ignitionUrl = Arrays.stream(script.split("\\s+")).filter(a -> a.startsWith("ignition.config.url="))
+                .map(a -> a.substring("ignition.config.url=".length())).findFirst().orElseThrow();
+        assertEquals(404, fetch("/ignition/" + uuid + "?token=guessed").statusCode(), "a guessed token gets nothing");
+        assertEquals(404, fetch("/ignition/" + EndToEnd.SEED_RACK.get(1).uuid() + ignitionUrl.substring(ignitionUrl.indexOf('?')))
+                .statusCode(), "another server's UUID with this token gets nothing");
+        HttpResponse<String> ignition = fetch(ignitionUrl.substring(environment.boot.url().length()));
+        assertEquals(200, ignition.statusCode());
+        assertTrue(ignition.body().startsWith("{\"ignition\": {\"version\": \"3.4.0\"}"), "the sample Secret's Ignition");
+        ServerBootConfiguration fetched = await("the fetched conditions", () -> bootConfiguration("my-server-claim"),
+                c -> Conditions.isTrue(c.getStatus().getConditions(), "IPXEScriptFetched")
+                        && Conditions.isTrue(c.getStatus().getConditions(), "IgnitionDataFetched"));
+        assertEquals(BootConfigurationState.READY, fetched.getStatus().getState());
 
         admin.resource(claim).delete();
         await("the claim to be gone", () -> claim("my-server-claim"), Objects::isNull);
@@ -87,7 +116,7 @@ class SeedFlowIT {
                 c -> c != null && c.getStatus() != null && c.getStatus().getPhase() == ClaimPhase.BOUND
                         && c.getSpec().getServerRef() != null);
         assertEquals("gpu-server-1", claim.getSpec().getServerRef().getName());
-        markReady("selector-server-claim");
+        awaitReady("selector-server-claim");
         await("sushy-tools to report gpu-server-1 On",
                 () -> environment.seedRack.system(EndToEnd.SEED_RACK.get(1).uuid()).path("PowerState").asText(), "On"::equals);
 
@@ -104,13 +133,22 @@ class SeedFlowIT {
                 s -> s.getStatus().getState() == ServerState.AVAILABLE);
     }
 
-    private static void markReady(String name) {
-        // The boot service's part (it comes with its own tests): mark the boot configuration Ready.
-        ServerBootConfiguration sbc = bootConfiguration(name);
-        ServerBootConfigurationStatus status = new ServerBootConfigurationStatus();
-        status.setState(BootConfigurationState.READY);
-        sbc.setStatus(status);
-        admin.resource(sbc).patchStatus();
+    /** The operator's boot service, not the test, makes the boot configuration Ready. */
+    private static ServerBootConfiguration awaitReady(String name) {
+        return await("boot configuration " + name + " to be made Ready by the boot service", () -> bootConfiguration(name),
+                c -> c != null && c.getStatus() != null && c.getStatus().getState() == BootConfigurationState.READY);
+    }
+
+    private static HttpResponse<String> fetch(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(environment.boot.url() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Server server(String name) {
