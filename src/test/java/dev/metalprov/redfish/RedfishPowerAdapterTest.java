@@ -79,6 +79,16 @@ class RedfishPowerAdapterTest {
     }
 
     @Test
+    void uefiHttpBootSetsTheTargetAndTheBootUri() {
+        String uri = "http://boot.example:8082/images/38947555-7742-3448-3784-823347823834/uki";
+        adapter.bootOnceFromNetwork(server(), NetworkBoot.uefiHttp(uri));
+        var boot = bmc.system("437XR1138R2").path("Boot");
+        assertEquals("Once", boot.path("BootSourceOverrideEnabled").asText());
+        assertEquals("UefiHttp", boot.path("BootSourceOverrideTarget").asText());
+        assertEquals(uri, boot.path("HttpBootUri").asText());
+    }
+
+    @Test
     void aWrongPasswordIsAnAuthenticationFailureThatNamesNoSecret() {
         bmc.setPassword("rotated");
         BmcException e = assertThrows(BmcException.class, () -> adapter.powerState(server()));
