@@ -171,9 +171,8 @@ public class BootServer {
     }
 
     private void ignition(RoutingContext context) {
-        Optional<Target> found = targets.find(context.pathParam("uuid"));
+        Optional<Target> found = knownServer(context, Endpoint.IGNITION);
         if (found.isEmpty()) {
-            refuse(context, Endpoint.IGNITION, Outcome.UNKNOWN_SERVER);
             return;
         }
         ServerBootConfiguration configuration = found.get().configuration();
@@ -198,9 +197,8 @@ public class BootServer {
     }
 
     private void image(RoutingContext context) {
-        Optional<Target> found = targets.find(context.pathParam("uuid"));
+        Optional<Target> found = knownServer(context, Endpoint.IMAGE);
         if (found.isEmpty()) {
-            refuse(context, Endpoint.IMAGE, Outcome.UNKNOWN_SERVER);
             return;
         }
         Optional<Part> part = Part.ofPath(context.pathParam("part"));
@@ -269,12 +267,11 @@ public class BootServer {
     }
 
     private Optional<Booting> bootingMachine(RoutingContext context, Endpoint endpoint) {
-        String uuid = context.pathParam("uuid");
-        Optional<Target> found = targets.find(uuid);
+        Optional<Target> found = knownServer(context, endpoint);
         if (found.isEmpty()) {
-            refuse(context, endpoint, Outcome.UNKNOWN_SERVER);
             return Optional.empty();
         }
+        String uuid = context.pathParam("uuid");
         ServerBootConfiguration configuration = found.get().configuration();
         Optional<BootImage> image = isReady(configuration) ? resolved(configuration) : Optional.empty();
         Optional<String> base = urls.base();
@@ -301,6 +298,15 @@ public class BootServer {
         ServerBootConfiguration configuration = target.configuration();
         return Objects.equals(bootingFor, configuration.getMetadata().getUid()) && !Conditions.isTrue(
                 configuration.getStatus().getConditions(), BootConditions.IGNITION_DATA_FETCHED);
+    }
+
+    /** The machine with the UUID of the path and its configuration; refused (and counted) when there is none. */
+    private Optional<Target> knownServer(RoutingContext context, Endpoint endpoint) {
+        Optional<Target> found = targets.find(context.pathParam("uuid"));
+        if (found.isEmpty()) {
+            refuse(context, endpoint, Outcome.UNKNOWN_SERVER);
+        }
+        return found;
     }
 
     private static boolean isReady(ServerBootConfiguration configuration) {
