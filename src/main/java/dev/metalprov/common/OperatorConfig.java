@@ -44,4 +44,21 @@ public interface OperatorConfig {
     /** How many servers a claim tries in one reconcile when others win the race for them. */
     @WithDefault("5")
     int bindAttempts();
+
+    /** One active replica at a time, through a Lease in the operator's own namespace. */
+    LeaderElection leaderElection();
+
+    interface LeaderElection {
+
+        /**
+         * Whether replicas elect a leader before they reconcile. Only the prod profile elects
+         * (the tests on the mock server run one operator); the Deployment sets it explicitly.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Lease the replicas compete for, in the namespace of the operator's Kubernetes client. */
+        @WithDefault("metal-operator-leader")
+        String leaseName();
+    }
 }
