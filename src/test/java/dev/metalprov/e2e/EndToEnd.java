@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Starts the end-to-end environment once for all test classes that use it, and stops every
  * process it started when the test run ends, whether the tests passed or not: a real
- * kube-apiserver and etcd with deploy/'s CRDs and RBAC applied by kubectl, sushy-tools as real
+ * kube-apiserver and etcd with deploy/base (CRDs, RBAC, Deployment) applied by kubectl, sushy-tools as real
  * Redfish BMCs, and the packaged operator running as its ServiceAccount.
  */
 public class EndToEnd implements BeforeAllCallback, ParameterResolver {
@@ -97,8 +97,8 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
         SushyEmulator poolRack = null;
         SushyEmulator raceRack = null;
         try {
-            plane.kubectl("apply", "-f", "deploy/crds/").orFail("applying deploy/crds");
-            plane.kubectl("apply", "-f", "deploy/rbac/").orFail("applying deploy/rbac");
+            // The base as users install it (no pod runs it: this control plane has no scheduler).
+            plane.kubectl("apply", "-k", "deploy/base").orFail("applying deploy/base");
             plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), POOL_RACK);

@@ -9,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The product's main job in one command ({@code ./mvnw -Plocal package}).
  *
- * <p>With {@code KUBECONFIG} set, the operator runs against that cluster (install the CRDs and
- * RBAC of deploy/ there first). Without it, a local stack comes up on 127.0.0.1: a real
+ * <p>With {@code KUBECONFIG} set, the operator runs against that cluster (install deploy/base
+ * there first: CRDs, namespace and RBAC). Without it, a local stack comes up on 127.0.0.1: a real
  * kube-apiserver and etcd, a simulated rack of Redfish BMCs (sushy-tools), the operator as its
  * ServiceAccount, and the samples of deploy/samples; it prints how to point kubectl at it and
  * runs until Ctrl-C, which stops everything it started.
@@ -33,8 +33,7 @@ public final class LocalStack {
         SushyEmulator poolRack = null;
         OperatorProcess operator = null;
         try {
-            plane.kubectl("apply", "-f", "deploy/crds/").orFail("applying deploy/crds");
-            plane.kubectl("apply", "-f", "deploy/rbac/").orFail("applying deploy/rbac");
+            plane.kubectl("apply", "-k", "deploy/base").orFail("applying deploy/base");
             plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), EndToEnd.POOL_RACK);
@@ -91,7 +90,7 @@ public final class LocalStack {
     private static void runAgainst(String kubeconfig) throws Exception {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         System.out.println("KUBECONFIG is set: running the operator against " + kubeconfig
-                + " (apply deploy/crds and deploy/rbac there first). Ctrl-C stops it.");
+                + " (apply deploy/base there first: kubectl apply -k deploy/base). Ctrl-C stops it.");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process operator = new ProcessBuilder(java, "-jar", jar.toString()).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Processes.stop(operator)));

@@ -19,7 +19,8 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 
 /**
  * The operator as users run it: the packaged application in its own JVM, authenticated as the
- * ServiceAccount that deploy/rbac grants (a token from the TokenRequest API), nothing more.
+ * ServiceAccount that deploy/base grants (a token from the TokenRequest API), nothing more;
+ * in the prod profile, so with leader election through the Lease in its namespace.
  */
 final class OperatorProcess implements AutoCloseable {
 
