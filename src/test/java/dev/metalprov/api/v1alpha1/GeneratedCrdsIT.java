@@ -39,7 +39,7 @@ class GeneratedCrdsIT {
         Set<String> listed = Files.readAllLines(Manifests.CRDS.resolve("kustomization.yaml")).stream()
                 .map(String::strip).filter(line -> line.startsWith("- ")).map(line -> line.substring(2).strip())
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(generated, listed, "deploy/crds/kustomization.yaml lists other files than the generated CRDs");
+        assertEquals(generated, listed, "deploy/crds/kustomization.yaml lists other files than the generated CRDs; list exactly those");
     }
 
     private static Set<String> crdFiles(Path directory) throws IOException {
