@@ -47,7 +47,13 @@ public class BootTargets {
         if (configurations == null || servers == null || uuid == null) {
             return Optional.empty();
         }
-        List<Server> matching = servers.byIndex(BY_UUID, uuid.toLowerCase(Locale.ROOT));
+        List<Server> matching;
+        try {
+            matching = servers.byIndex(BY_UUID, uuid.toLowerCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            // A standby replica (not the leader) has not started its informers: it knows no machine.
+            return Optional.empty();
+        }
         // Two servers claiming one UUID is a misconfiguration; serving either could hand out the wrong Ignition.
         if (matching.size() != 1) {
             return Optional.empty();

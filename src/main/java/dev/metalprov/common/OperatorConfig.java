@@ -120,4 +120,21 @@ public interface OperatorConfig {
         @WithDefault("5m")
         Duration readyRecheckInterval();
     }
+
+    /** One active replica at a time, through a Lease in the operator's own namespace. */
+    LeaderElection leaderElection();
+
+    interface LeaderElection {
+
+        /**
+         * Whether replicas elect a leader before they reconcile. Only the prod profile elects
+         * (the tests on the mock server run one operator); the Deployment sets it explicitly.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Lease the replicas compete for, in the namespace of the operator's Kubernetes client. */
+        @WithDefault("metal-operator-leader")
+        String leaseName();
+    }
 }

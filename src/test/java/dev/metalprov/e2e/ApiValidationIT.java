@@ -53,11 +53,17 @@ class ApiValidationIT {
         assertTrue(result.err().contains(expected), file + ": expected the refusal to say '" + expected + "' but it said: " + result.err());
     }
 
-    @Test
-    void theOperatorsDeploymentAndMonitoringAreAccepted(EndToEnd.Environment environment) {
-        Processes.Result result = environment.plane.kubectl("apply", "--dry-run=server", "-f", "deploy/operator/",
-                "-f", "deploy/monitoring/metrics-service.yaml");
+    static Stream<String> overlays() {
+        return Stream.of("deploy/overlays/builtin-boot", "deploy/overlays/external-boot");
+    }
+
+    /** Each overlay, rendered by kubectl's kustomize, in full: the API server admits every object of it. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
+    void everyOverlayIsAccepted(String overlay, EndToEnd.Environment environment) {
+        Processes.Result result = environment.plane.kubectl("apply", "--dry-run=server", "-k", overlay);
         assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("deployment.apps/metal-operator"), result.out());
     }
 
     @Test

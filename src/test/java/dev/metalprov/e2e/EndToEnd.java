@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Starts the end-to-end environment once for all test classes that use it, and stops every
  * process it started when the test run ends, whether the tests passed or not: a real
- * kube-apiserver and etcd with deploy/'s CRDs and RBAC applied by kubectl, sushy-tools as real
- * Redfish BMCs, an OCI registry holding the seed claims' image, and the packaged operator
- * running as its ServiceAccount, with its built-in boot service.
+ * kube-apiserver and etcd with deploy/overlays/builtin-boot (CRDs, RBAC, Deployment) applied by
+ * kubectl, sushy-tools as real Redfish BMCs, an OCI registry holding the seed claims' image, and
+ * the packaged operator running as its ServiceAccount, with its built-in boot service.
  */
 public class EndToEnd implements BeforeAllCallback, ParameterResolver {
 
@@ -97,8 +97,9 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
         SushyEmulator raceRack = null;
         BootService boot = null;
         try {
-            plane.kubectl("apply", "-f", "deploy/crds/").orFail("applying deploy/crds");
-            plane.kubectl("apply", "-f", "deploy/rbac/").orFail("applying deploy/rbac");
+            // As users install it with the built-in boot service (no pod runs it: this control plane
+            // has no scheduler); the operator process below runs with its RBAC.
+            plane.kubectl("apply", "-k", "deploy/overlays/builtin-boot").orFail("applying deploy/overlays/builtin-boot");
             plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), POOL_RACK);

@@ -8,11 +8,11 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The product's main job in one command ({@code ./mvnw -Plocal package}).
  *
- * <p>With {@code KUBECONFIG} set, the operator runs against that cluster (install the CRDs and
- * RBAC of deploy/ there first). Without it, a local stack comes up on 127.0.0.1: a real
- * kube-apiserver and etcd, a simulated rack of Redfish BMCs (sushy-tools), an OCI registry with
- * the samples' image, the operator as its ServiceAccount with its boot service, and the samples
- * of deploy/samples; it prints how to point kubectl at it and
+ * <p>With {@code KUBECONFIG} set, the operator runs against that cluster (install
+ * deploy/overlays/builtin-boot there first: CRDs, namespace and RBAC). Without it, a local stack
+ * comes up on 127.0.0.1: a real kube-apiserver and etcd, a simulated rack of Redfish BMCs
+ * (sushy-tools), an OCI registry with the samples' image, the operator as its ServiceAccount with
+ * its boot service, and the samples of deploy/samples; it prints how to point kubectl at it and
  * runs until Ctrl-C, which stops everything it started.
  */
 public final class LocalStack {
@@ -34,8 +34,7 @@ public final class LocalStack {
         OperatorProcess operator = null;
         BootService boot = null;
         try {
-            plane.kubectl("apply", "-f", "deploy/crds/").orFail("applying deploy/crds");
-            plane.kubectl("apply", "-f", "deploy/rbac/").orFail("applying deploy/rbac");
+            plane.kubectl("apply", "-k", "deploy/overlays/builtin-boot").orFail("applying deploy/overlays/builtin-boot");
             plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), EndToEnd.POOL_RACK);
@@ -94,7 +93,7 @@ public final class LocalStack {
     private static void runAgainst(String kubeconfig) throws Exception {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         System.out.println("KUBECONFIG is set: running the operator against " + kubeconfig
-                + " (apply deploy/crds and deploy/rbac there first). Ctrl-C stops it.");
+                + " (install it there first: kubectl apply -k deploy/overlays/builtin-boot). Ctrl-C stops it.");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process operator = new ProcessBuilder(java, "-jar", jar.toString()).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Processes.stop(operator)));

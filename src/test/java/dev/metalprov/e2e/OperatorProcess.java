@@ -19,7 +19,8 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 
 /**
  * The operator as users run it: the packaged application in its own JVM, authenticated as the
- * ServiceAccount that deploy/rbac grants (a token from the TokenRequest API), nothing more.
+ * ServiceAccount that deploy/base grants (a token from the TokenRequest API), nothing more;
+ * in the prod profile, so with leader election through the Lease in its namespace.
  */
 final class OperatorProcess implements AutoCloseable {
 
@@ -35,10 +36,7 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     static OperatorProcess start(ControlPlane plane, Path work, Map<String, String> settings) {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: the end-to-end tests run after package");
-        }
+        List<String> command = command();
         TokenRequest request = plane.admin().serviceAccounts().inNamespace(NAMESPACE).withName(SERVICE_ACCOUNT)
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7200L).endSpec().build());
         int port = Processes.freePort();
@@ -50,12 +48,11 @@ final class OperatorProcess implements AutoCloseable {
         environment.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", NAMESPACE);
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Like a pod's restart policy: a freshly installed CRD can make the API server drop the
         // operator's first watch, and the operator then exits at start-up by design; start it again.
         for (int attempt = 1;; attempt++) {
             String log = attempt == 1 ? "operator" : "operator-" + attempt;
-            Process process = Processes.start(log, List.of(java, "-jar", jar.toString()), environment, work.resolve("logs"));
+            Process process = Processes.start(log, command, environment, work.resolve("logs"));
             OperatorProcess operator = new OperatorProcess(process, port);
             try {
                 operator.awaitReady(work, log);
@@ -67,6 +64,24 @@ final class OperatorProcess implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The packaged operator: the jar, or with -Pnative (operator.native) the native executable. */
+    private static List<String> command() {
+        if (Boolean.getBoolean("operator.native")) {
+            try (var files = Files.list(Path.of("target"))) {
+                Path executable = files.filter(f -> f.getFileName().toString().endsWith("-runner") && Files.isExecutable(f))
+                        .findFirst().orElseThrow(() -> new IllegalStateException("no native executable (target/*-runner)"));
+                return List.of(executable.toString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: the end-to-end tests run after package");
+        }
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
     }
 
     /** Where the operator's Prometheus metrics are served. */

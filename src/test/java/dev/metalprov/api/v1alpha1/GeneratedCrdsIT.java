@@ -35,6 +35,11 @@ class GeneratedCrdsIT {
             assertTrue(expected.contains("openAPIV3Schema"), file + " is a CRD with a schema");
             assertEquals(expected, actual, "deploy/crds/" + file + " differs from the generated CRD" + HOW_TO_FIX);
         }
+        // deploy/base installs the CRDs through deploy/crds/kustomization.yaml: it names exactly these files.
+        Set<String> listed = Files.readAllLines(Manifests.CRDS.resolve("kustomization.yaml")).stream()
+                .map(String::strip).filter(line -> line.startsWith("- ")).map(line -> line.substring(2).strip())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(generated, listed, "deploy/crds/kustomization.yaml lists other files than the generated CRDs; list exactly those");
     }
 
     private static Set<String> crdFiles(Path directory) throws IOException {
