@@ -10,7 +10,6 @@ import java.util.Set;
 import jakarta.inject.Inject;
 
 import dev.metalprov.api.v1alpha1.BootConfigurationState;
-import dev.metalprov.api.v1alpha1.BootMethod;
 import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerBootConfiguration;

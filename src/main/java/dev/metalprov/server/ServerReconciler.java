@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.metalprov.api.v1alpha1.BootConfigurationState;
-import dev.metalprov.api.v1alpha1.BootMethod;
 import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.ObjectReference;
 import dev.metalprov.api.v1alpha1.Power;
@@ -29,6 +28,7 @@ import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerState;
 import dev.metalprov.api.v1alpha1.ServerStatus;
 import dev.metalprov.boot.BootImage;
+import dev.metalprov.boot.BootMethod;
 import dev.metalprov.boot.BootUrls;
 import dev.metalprov.claim.ClaimBindingPolicy;
 import dev.metalprov.claim.ServerIndex;

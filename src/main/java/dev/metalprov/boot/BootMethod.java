@@ -1,8 +1,9 @@
-package dev.metalprov.api.v1alpha1;
+package dev.metalprov.boot;
 
 import java.util.Locale;
 import java.util.Map;
 
+import dev.metalprov.api.v1alpha1.Metal;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /** How a server boots from the network, as the {@link Metal#BOOT_METHOD_ANNOTATION} annotation asks. */
