@@ -48,6 +48,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -80,6 +81,9 @@ class BootServiceTest {
 
     @Inject
     MeterRegistry meters;
+
+    @TestHTTPResource("/q/metrics")
+    java.net.URL metrics;
 
     @ConfigProperty(name = BootServiceProfile.REGISTRY_PROPERTY)
     String registryHost;
@@ -162,6 +166,12 @@ class BootServiceTest {
                 status -> status == 404);
         assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(ignitionUrl)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "the machine may fetch its Ignition again");
+
+        String exposition = http.send(HttpRequest.newBuilder(metrics.toURI()).header("Accept", "text/plain; version=0.0.4").build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(exposition.contains("metal_boot_requests_total"), "the boot metrics are exposed");
+        assertFalse(exposition.toLowerCase().contains(uuid.toLowerCase()), "no server UUID in any label");
+        assertFalse(exposition.contains(token), "no token in any label");
     }
 
     @Test

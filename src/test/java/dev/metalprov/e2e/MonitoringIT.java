@@ -69,12 +69,14 @@ class MonitoringIT {
         HttpClient http = HttpClient.newHttpClient();
         exposition = SeedFlowIT.await("the failing BMC to show in the metrics", () -> {
             try {
-                return http.send(HttpRequest.newBuilder(environment.operator.metrics()).build(),
+                return http.send(HttpRequest.newBuilder(environment.operator.metrics())
+                        // The classic text format, which promtool checks; without it the operator answers OpenMetrics.
+                        .header("Accept", "text/plain; version=0.0.4; charset=utf-8").build(),
                         HttpResponse.BodyHandlers.ofString()).body();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }, body -> body.lines().anyMatch(l -> l.startsWith("metal_bmcs_by_ready{ready=\"false\"}") && !l.endsWith(" 0.0")));
+        }, body -> body.lines().anyMatch(l -> l.matches("metal_bmcs_by_ready\\{ready=\"false\",?\\} [1-9].*")));
         Files.writeString(work.resolve("metrics.txt"), exposition);
     }
 
