@@ -84,6 +84,17 @@ final class OperatorProcess implements AutoCloseable {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
     }
 
+    /** The operator's resident memory, in KiB, as the kernel counts it (VmRSS). */
+    long residentKiB() {
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+                    .orElse(-1);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Where the operator's Prometheus metrics are served. */
     URI metrics() {
         return URI.create("http://127.0.0.1:" + port + "/q/metrics");

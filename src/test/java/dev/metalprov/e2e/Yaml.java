@@ -46,9 +46,14 @@ final class Yaml {
 
     /** Applies the documents with kubectl as the admin; fails the test when kubectl does. */
     static void apply(EndToEnd.Environment environment, String... documents) {
+        apply(environment.plane, documents);
+    }
+
+    /** Applies the documents with kubectl as the admin of that control plane. */
+    static void apply(ControlPlane plane, String... documents) {
         try {
             Path file = Files.writeString(Files.createTempFile("e2e", ".yaml"), String.join("---\n", documents));
-            environment.plane.kubectl("apply", "-f", file.toString()).orFail("applying " + String.join("---\n", documents));
+            plane.kubectl("apply", "-f", file.toString()).orFail("applying " + String.join("---\n", documents));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
