@@ -123,7 +123,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
             metrics.bound(sinceCreation(claim));
         }
         Server server = held.get();
-        ServerClaim current = recordServerRef(claim, server, context);
+        ServerClaim current = recordServerRef(claim, server);
         Optional<ServerBootConfiguration> bootConfiguration = bootConfigurations.ensure(current, server, context,
                 bootConfigurationInformer);
         return bound(current, before, server, bootConfiguration);
@@ -218,13 +218,18 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
                 + matching + " match, none can be bound); the claim binds by itself when one becomes Available");
     }
 
-    /** A selector claim learns which server it got, so that it stays with that server for good. */
-    private ServerClaim recordServerRef(ServerClaim claim, Server server, Context<ServerClaim> context) {
+    /**
+     * A selector claim learns which server it got, so that it stays with that server for good.
+     * The patch goes through the client rather than the SDK's resource operations: with those,
+     * the SDK (5.3) later compared a cached copy without a resourceVersion while patching the
+     * status, failed that reconcile with a NullPointerException and retried it seconds later.
+     */
+    private ServerClaim recordServerRef(ServerClaim claim, Server server) {
         if (claim.getSpec().getServerRef() != null) {
             return claim;
         }
         String name = server.getMetadata().getName();
-        return context.resourceOperations().jsonPatchPrimary(claim, c -> {
+        return client.resource(claim).edit(c -> {
             c.getSpec().setServerRef(new LocalObjectReference(name));
             return c;
         });

@@ -79,6 +79,18 @@ class BindingRaceIT {
             SeedFlowIT.await("run " + run + " released", () -> claims(admin).isEmpty() && servers(admin).stream()
                     .allMatch(s -> available(s) && s.getSpec().getServerClaimRef() == null), Boolean::booleanValue);
         }
+        // A reconcile that fails on a bug is retried and the race still settles, but seconds late:
+        // the binding path must get through without one (a conflict lost to another claim is no failure).
+        List<String> crashes = new ArrayList<>();
+        try (var logs = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("target", "e2e", "logs"), "operator*.log")) {
+            for (var log : logs) {
+                java.nio.file.Files.readAllLines(log).stream()
+                        .filter(l -> l.contains("ReconcilerExecutor-serverclaim") && l.contains("Uncaught error")
+                                && (l.contains("NullPointerException") || l.contains("IllegalStateException")))
+                        .forEach(crashes::add);
+            }
+        }
+        assertEquals(List.of(), crashes, "claim reconciles that failed on an exception");
     }
 
     private static void race(KubernetesClient admin, Random random, int run) throws Exception {
