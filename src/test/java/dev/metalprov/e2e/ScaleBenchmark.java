@@ -212,7 +212,10 @@ public final class ScaleBenchmark {
                 servers recycled.
 
                 Settings: power poll interval 1 s, release check interval 1 s; everything else at its
-                default. Latencies are seen by a client that polls every 100 ms.
+                default. Latencies are seen by a client that polls every 100 ms. The operator ran as a
+                JVM without a heap limit, so the JVM sized its heap from this machine's memory. In a
+                container, the JVM sizes its heap from the container's memory limit, so resident
+                memory there is lower.
 
                 These figures come from a 2-core machine that other work was sharing, so absolute times
                 vary from run to run. The ratio between the two rack sizes, measured in the same run,
