@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
  * {@code promtool check metrics}, not only the operator's own families:
  * <ul>
  * <li>the Java Operator SDK registers its meters without help texts; they get one here;</li>
+ * <li>a quote in a help text (one JVM meter has one) becomes an apostrophe;</li>
  * <li>its reconcile timers publish client-side percentiles next to their histogram buckets, as
  * {@code quantile} samples in a histogram family, which Prometheus cannot aggregate anyway;
  * the buckets stay (the dashboard computes percentiles from them);</li>
@@ -54,17 +55,21 @@ public class StackMeterFilters {
 
     @Produces
     @Singleton
-    MeterFilter helpTextsForTheSdk() {
+    MeterFilter helpTexts() {
         return new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
-                if (id.getDescription() != null && !id.getDescription().isBlank()) {
-                    return id;
+                String help = id.getDescription();
+                if (help == null || help.isBlank()) {
+                    help = SDK_HELP.entrySet().stream().filter(e -> id.getName().startsWith(e.getKey()))
+                            .map(Map.Entry::getValue).findFirst()
+                            .orElse(id.getName().startsWith(OPERATOR_SDK) ? "A meter of the Java Operator SDK" : help);
+                } else if (help.contains("\"")) {
+                    // The registry escapes a quote in a HELP line as \", which the text format does not
+                    // allow there; promtool and strict scrapers then refuse the whole exposition.
+                    help = help.replace('"', '\'');
                 }
-                String help = SDK_HELP.entrySet().stream().filter(e -> id.getName().startsWith(e.getKey()))
-                        .map(Map.Entry::getValue).findFirst()
-                        .orElse(id.getName().startsWith(OPERATOR_SDK) ? "A meter of the Java Operator SDK" : null);
-                return help == null ? id
+                return java.util.Objects.equals(help, id.getDescription()) ? id
                         : new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), help, id.getType());
             }
         };
