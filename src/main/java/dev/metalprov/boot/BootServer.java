@@ -202,7 +202,7 @@ public class BootServer {
             return;
         }
         Optional<Part> part = Part.ofPath(context.pathParam("part"));
-        Optional<BootImage> image = isReady(found.get().configuration()) ? resolved(found.get().configuration()) : Optional.empty();
+        Optional<BootImage> image = bootableImage(found.get().configuration());
         Optional<Layer> layer = part.flatMap(p -> image.flatMap(i -> i.layer(p)));
         if (layer.isEmpty()) {
             refuse(context, Endpoint.IMAGE, Outcome.NOT_READY);
@@ -273,7 +273,7 @@ public class BootServer {
         }
         String uuid = context.pathParam("uuid");
         ServerBootConfiguration configuration = found.get().configuration();
-        Optional<BootImage> image = isReady(configuration) ? resolved(configuration) : Optional.empty();
+        Optional<BootImage> image = bootableImage(configuration);
         Optional<String> base = urls.base();
         if (image.isEmpty() || base.isEmpty()) {
             refuse(context, endpoint, Outcome.NOT_READY);
@@ -313,7 +313,11 @@ public class BootServer {
         return configuration.getStatus() != null && configuration.getStatus().getState() == BootConfigurationState.READY;
     }
 
-    private Optional<BootImage> resolved(ServerBootConfiguration configuration) {
+    /** The image of a Ready configuration; empty while it is not Ready. */
+    private Optional<BootImage> bootableImage(ServerBootConfiguration configuration) {
+        if (!isReady(configuration)) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(images.resolve(configuration.getSpec().getImage()));
         } catch (ImageException e) {

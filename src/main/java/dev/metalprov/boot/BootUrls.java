@@ -31,11 +31,8 @@ public class BootUrls {
         return advertised.isPresent() ? advertised : Optional.ofNullable(listening);
     }
 
+    /** Where a machine fetches a layer of its image, as its script names it. */
     public Optional<String> layer(String uuid, Part part) {
-        return base().map(b -> b + "/images/" + uuid + "/" + part.path());
-    }
-
-    public Optional<String> ignition(String uuid, String token) {
-        return base().map(b -> b + "/ignition/" + uuid + "?token=" + token);
+        return base().map(b -> new BootScripts.Links(b, uuid, null).layer(part));
     }
 }
