@@ -117,6 +117,16 @@ final class ControlPlane implements AutoCloseable {
         return admin;
     }
 
+    /**
+     * Installs the operator as users do with the built-in boot service: the overlay's CRDs,
+     * namespace, RBAC and Deployment (no pod runs it, as there is no scheduler here; the tests run
+     * the operator as a process with that RBAC), and waits until the CRDs serve.
+     */
+    void installOperator() {
+        kubectl("apply", "-k", "deploy/overlays/builtin-boot").orFail("applying deploy/overlays/builtin-boot");
+        kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
+    }
+
     /** kubectl of the machine, against this control plane, as the admin. */
     Processes.Result kubectl(String... arguments) {
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig=" + kubeconfig));

@@ -97,10 +97,7 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
         SushyEmulator raceRack = null;
         BootService boot = null;
         try {
-            // As users install it with the built-in boot service (no pod runs it: this control plane
-            // has no scheduler); the operator process below runs with its RBAC.
-            plane.kubectl("apply", "-k", "deploy/overlays/builtin-boot").orFail("applying deploy/overlays/builtin-boot");
-            plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
+            plane.installOperator();
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), POOL_RACK);
             raceRack = SushyEmulator.start(work.resolve("sushy-race"), RACE_RACK);

@@ -34,8 +34,7 @@ public final class LocalStack {
         OperatorProcess operator = null;
         BootService boot = null;
         try {
-            plane.kubectl("apply", "-k", "deploy/overlays/builtin-boot").orFail("applying deploy/overlays/builtin-boot");
-            plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
+            plane.installOperator();
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), EndToEnd.POOL_RACK);
             boot = BootService.start(work.resolve("registry"));

@@ -60,8 +60,7 @@ public final class ScaleBenchmark {
         BootService boot = null;
         OperatorProcess operator = null;
         try {
-            plane.kubectl("apply", "-k", "deploy/overlays/builtin-boot").orFail("applying deploy/overlays/builtin-boot");
-            plane.kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s").orFail("waiting for the CRDs");
+            plane.installOperator();
             boot = BootService.start(work.resolve("registry"));
             Map<String, String> settings = new HashMap<>(boot.operatorSettings());
             settings.put("METAL_POWER_POLL_INTERVAL", "1s");
