@@ -13,6 +13,7 @@ import dev.metalprov.api.v1alpha1.BootConfigurationState;
 import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
+import dev.metalprov.api.v1alpha1.ServerBootConfigurationStatus;
 import dev.metalprov.boot.IgnitionSecrets.Ignition;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
@@ -162,7 +163,7 @@ public class BootConfigurationReconciler implements Reconciler<ServerBootConfigu
     }
 
     /** One event per change of verdict, not one per check. */
-    private void tellWhatChanged(ServerBootConfiguration configuration, dev.metalprov.api.v1alpha1.ServerBootConfigurationStatus before,
+    private void tellWhatChanged(ServerBootConfiguration configuration, ServerBootConfigurationStatus before,
             BootConfigurationState state, Check image, Ignition ignition) {
         var conditions = before == null ? null : before.getConditions();
         boolean imageNews = !image.reason().equals(Conditions.reason(conditions, BootConditions.IMAGE_VALIDATION).orElse(null));
