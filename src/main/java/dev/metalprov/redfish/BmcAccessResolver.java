@@ -3,7 +3,12 @@ package dev.metalprov.redfish;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,7 +24,12 @@ import dev.metalprov.server.BmcException;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-/** Works out how to reach a server's BMC: from its BMC object, or from the access written inline. */
+/**
+ * Works out how to reach a server's BMC: from its BMC object, or from the access written inline.
+ * BMC objects and BMCSecrets come from the caller's informer caches; only the CA of
+ * {@code spec.tls.caSecretRef} is read from the API server, and kept for a while, as the operator
+ * does not watch Secrets.
+ */
 @ApplicationScoped
 public class BmcAccessResolver {
 
@@ -28,23 +38,33 @@ public class BmcAccessResolver {
     @Inject
     KubernetesClient client;
 
-    public BmcAccess resolve(Server server) {
+    /** How long a CA read from its Secret is used before it is read again. */
+    static final Duration CA_TTL = Duration.ofMinutes(1);
+
+    private record CachedCa(String pem, Instant readAt) {
+    }
+
+    private final Map<String, CachedCa> caCache = new ConcurrentHashMap<>();
+
+    @Inject
+    Clock clock;
+
+    public BmcAccess resolve(Server server, BmcDirectory directory) {
         var spec = server.getSpec();
         if (spec.getBmc() != null) {
-            return access(spec.getBmc().getAddress(), spec.getBmc().getProtocol(), spec.getBmc().getBmcSecretRef(), false);
+            return access(spec.getBmc().getAddress(), spec.getBmc().getProtocol(), spec.getBmc().getBmcSecretRef(), false,
+                    directory, "spec.bmc");
         }
         if (spec.getBmcRef() == null) {
             throw new BmcException(BmcException.CONFIGURATION_ERROR, "server " + server.getMetadata().getName()
                     + " names no BMC: set spec.bmcRef or spec.bmc");
         }
-        BMC bmc = client.resources(BMC.class).withName(spec.getBmcRef().getName()).get();
-        if (bmc == null) {
-            throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMC " + spec.getBmcRef().getName() + " does not exist");
-        }
-        return resolve(bmc);
+        BMC bmc = directory.bmc(spec.getBmcRef().getName()).orElseThrow(() -> new BmcException(
+                BmcException.CONFIGURATION_ERROR, "BMC " + spec.getBmcRef().getName() + " of spec.bmcRef does not exist"));
+        return resolve(bmc, directory);
     }
 
-    public BmcAccess resolve(BMC bmc) {
+    public BmcAccess resolve(BMC bmc, BmcDirectory directory) {
         if (bmc.getSpec().getAccess() == null) {
             throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMC " + bmc.getMetadata().getName()
                     + " uses spec.endpointRef, which this operator does not serve; use spec.access");
@@ -52,7 +72,7 @@ public class BmcAccessResolver {
         var tls = bmc.getSpec().getTls();
         boolean insecure = tls != null && Boolean.TRUE.equals(tls.getInsecureSkipVerify());
         BmcAccess access = access(bmc.getSpec().getAccess().getIp(), bmc.getSpec().getProtocol(), bmc.getSpec().getBmcSecretRef(),
-                insecure);
+                insecure, directory, "BMC " + bmc.getMetadata().getName());
         if (tls == null || tls.getCaSecretRef() == null) {
             return access;
         }
@@ -61,13 +81,20 @@ public class BmcAccessResolver {
 
     /** The PEM of the CA Secret (key ca.crt) in the operator's namespace. */
     private String caCertificates(LocalObjectReference ref) {
+        Instant now = clock.instant();
+        CachedCa cached = caCache.get(ref.getName());
+        if (cached != null && cached.readAt().plus(CA_TTL).isAfter(now)) {
+            return cached.pem();
+        }
         Secret secret = client.secrets().inNamespace(client.getNamespace()).withName(ref.getName()).get();
         String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(CA_KEY);
         if (encoded == null) {
             throw new BmcException(BmcException.CONFIGURATION_ERROR, "Secret " + ref.getName() + " in namespace "
                     + client.getNamespace() + " has no key " + CA_KEY + " for spec.tls.caSecretRef");
         }
-        return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        String pem = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        caCache.put(ref.getName(), new CachedCa(pem, now));
+        return pem;
     }
 
     private static URI endpoint(String address, Protocol protocol) {
@@ -76,15 +103,14 @@ public class BmcAccessResolver {
         return URI.create(scheme.value().toLowerCase(Locale.ROOT) + "://" + host + ":" + protocol.getPort() + "/");
     }
 
-    private BmcAccess access(String address, Protocol protocol, LocalObjectReference secretRef, boolean insecure) {
+    private BmcAccess access(String address, Protocol protocol, LocalObjectReference secretRef, boolean insecure,
+            BmcDirectory directory, String owner) {
         if (protocol.getName() != ProtocolName.REDFISH) {
             throw new BmcException(BmcException.CONFIGURATION_ERROR, "protocol " + protocol.getName()
                     + " is not served; only Redfish is");
         }
-        BMCSecret secret = client.resources(BMCSecret.class).withName(secretRef.getName()).get();
-        if (secret == null) {
-            throw new BmcException(BmcException.CONFIGURATION_ERROR, "BMCSecret " + secretRef.getName() + " does not exist");
-        }
+        BMCSecret secret = directory.secret(secretRef.getName()).orElseThrow(() -> new BmcException(
+                BmcException.CONFIGURATION_ERROR, "BMCSecret " + secretRef.getName() + " named by " + owner + " does not exist"));
         String username = secret.username().orElseThrow(() -> new BmcException(BmcException.CONFIGURATION_ERROR,
                 "BMCSecret " + secretRef.getName() + " has no username"));
         String password = secret.password().orElseThrow(() -> new BmcException(BmcException.CONFIGURATION_ERROR,

@@ -1,16 +1,21 @@
 package dev.metalprov.redfish;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** What a BMC tells about the machines it manages and about itself. */
 public interface Inventory {
 
-    /** The {@code @odata.id} of every system the BMC manages. */
-    List<String> systemUris();
+    /** The {@code @odata.id} of every system the BMC manages: one request. */
+    CompletableFuture<List<String>> systemUris();
 
-    SystemInventory system(String systemUri);
+    /** The UUID of one system: one request, no walk of its inventory. */
+    CompletableFuture<String> systemUuid(String systemUri);
 
-    ManagerInfo manager();
+    /** The whole inventory of one system (processors, network interfaces): a request per part. */
+    CompletableFuture<SystemInventory> system(String systemUri);
+
+    CompletableFuture<ManagerInfo> manager();
 
     /** A system as the BMC describes it. */
     record SystemInventory(String uri, String uuid, String manufacturer, String model, String sku, String serialNumber,

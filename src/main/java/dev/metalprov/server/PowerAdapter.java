@@ -1,30 +1,34 @@
 package dev.metalprov.server;
 
-import dev.metalprov.api.v1alpha1.Server;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
 import dev.metalprov.api.v1alpha1.ServerPowerState;
+import dev.metalprov.redfish.Inventory.SystemInventory;
 
 /**
- * What the server lifecycle needs from a machine's BMC. Every call is one short request: an
- * action is issued and the caller reads the power state back on a later reconcile, so no
- * reconcile thread ever waits for a machine to finish powering on or off.
+ * What the server lifecycle needs from a machine's BMC. Every call returns at once with a future:
+ * the request runs off the caller's thread and completes the future with the answer, or
+ * exceptionally with a {@link BmcException} whose reason and message say why. No caller ever
+ * waits for a BMC, a retry or a backoff; a power action is one request, and the power state is
+ * read back by a later call.
  */
 public interface PowerAdapter {
 
     /** The power state the BMC reports now. */
-    ServerPowerState powerState(Server server) throws BmcException;
+    CompletableFuture<ServerPowerState> powerState(Machine machine);
 
     /** Asks the BMC for a power action; it carries it out in its own time. */
-    void perform(Server server, PowerAction action) throws BmcException;
+    CompletableFuture<Void> perform(Machine machine, PowerAction action);
 
-    /** Asks the BMC to power the system on. */
-    default void powerOn(Server server) throws BmcException {
-        perform(server, PowerAction.ON);
-    }
+    /**
+     * Asks for the next boot, and only that one, to be from the network, and answers the override
+     * the BMC reads back afterwards (some BMCs accept the change and silently drop it).
+     */
+    CompletableFuture<BootOverride> bootOnceFromNetwork(Machine machine, NetworkBoot boot);
 
-    /** Asks the BMC to shut the system down: gracefully, or at once when {@code force} is set. */
-    default void powerOff(Server server, boolean force) throws BmcException {
-        perform(server, force ? PowerAction.FORCE_OFF : PowerAction.GRACEFUL_SHUTDOWN);
-    }
+    /** What the BMC knows of the machine, with the Redfish path of its system. */
+    CompletableFuture<SystemInventory> readInventory(Machine machine);
 
     /** The power actions of a BMC (Redfish's ComputerSystem.Reset types). */
     enum PowerAction {
@@ -37,22 +41,23 @@ public interface PowerAdapter {
         POWER_CYCLE
     }
 
-    /**
-     * Reads what the BMC knows of the machine (manufacturer, model, serial, BIOS, memory,
-     * processors, network interfaces, power) into the server's status, and answers the Redfish
-     * path of the system, for spec.systemURI.
-     */
-    String readInventory(Server server) throws BmcException;
-
-    /** Makes the next boot, and only that one, boot from the network. */
-    void bootOnceFromNetwork(Server server, NetworkBoot boot) throws BmcException;
-
     /** How a machine boots from the network: PXE, or UEFI HTTP boot from a URI. */
     record NetworkBoot(Kind kind, String uri) {
 
         public enum Kind {
-            PXE,
-            UEFI_HTTP
+            PXE("Pxe"),
+            UEFI_HTTP("UefiHttp");
+
+            private final String target;
+
+            Kind(String target) {
+                this.target = target;
+            }
+
+            /** The Redfish {@code BootSourceOverrideTarget} of this kind. */
+            public String target() {
+                return target;
+            }
         }
 
         public static NetworkBoot pxe() {
@@ -61,6 +66,35 @@ public interface PowerAdapter {
 
         public static NetworkBoot uefiHttp(String uri) {
             return new NetworkBoot(Kind.UEFI_HTTP, uri);
+        }
+    }
+
+    /**
+     * The boot override a BMC reports: {@code BootSourceOverrideEnabled} ({@code Once},
+     * {@code Continuous}, {@code Disabled}) and {@code BootSourceOverrideTarget}, as read back.
+     */
+    record BootOverride(String enabled, String target) {
+
+        /** The machine will boot from the network as asked: the target matches and the override is on. */
+        public boolean bootsFrom(NetworkBoot boot) {
+            return boot.kind().target().equals(target) && (once() || continuous());
+        }
+
+        public boolean once() {
+            return "once".equals(lower(enabled));
+        }
+
+        public boolean continuous() {
+            return "continuous".equals(lower(enabled));
+        }
+
+        private static String lower(String value) {
+            return value == null ? null : value.toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public String toString() {
+            return enabled + "/" + target;
         }
     }
 }
