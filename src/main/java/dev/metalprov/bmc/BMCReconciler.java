@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.time.Instant;
 
 import jakarta.inject.Inject;
 
@@ -26,8 +29,9 @@ import dev.metalprov.common.Events;
 import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.metrics.FleetGauges;
-import dev.metalprov.redfish.Bmc;
-import dev.metalprov.redfish.BmcConnections;
+import dev.metalprov.redfish.BmcAccess;
+import dev.metalprov.redfish.BmcAccessResolver;
+import dev.metalprov.redfish.BmcDirectory;
 import dev.metalprov.redfish.Inventory;
 import dev.metalprov.server.BmcException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -42,7 +46,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
@@ -50,6 +56,8 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * Connected, AuthenticationFailed, ConnectionFailed or InternalServerError), and creates one
  * Server per system it manages: {@code <bmc>-system-<n>}, owned by the BMC, with its labels.
  * A fixed BMCSecret is noticed at once: secrets are watched and mapped to the BMCs using them.
+ * The BMC itself is asked off the reconcile thread ({@link BmcProbes}); a reconcile reports the
+ * last answer and starts the next probe when it is due.
  */
 @ControllerConfiguration(name = BMCReconciler.NAME)
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "create" })
@@ -64,7 +72,10 @@ public class BMCReconciler implements Reconciler<BMC> {
     private static final Logger LOG = Logger.getLogger(BMCReconciler.class);
 
     @Inject
-    BmcConnections connections;
+    BmcProbes probes;
+
+    @Inject
+    BmcAccessResolver resolver;
 
     @Inject
     KubernetesClient client;
@@ -79,6 +90,8 @@ public class BMCReconciler implements Reconciler<BMC> {
     Clock clock;
 
     private final FailureBackoff backoff = new FailureBackoff();
+    private InformerEventSource<BMCSecret, BMC> secrets;
+    private InformerEventSource<Server, BMC> servers;
 
     @Inject
     FleetGauges fleet;
@@ -86,16 +99,25 @@ public class BMCReconciler implements Reconciler<BMC> {
     @Override
     public List<EventSource<?, BMC>> prepareEventSources(EventSourceContext<BMC> context) {
         context.getPrimaryCache().addIndexers(Map.of(BY_SECRET, bmc -> List.of(bmc.getSpec().getBmcSecretRef().getName())));
-        InformerEventSource<BMCSecret, BMC> secrets = new InformerEventSource<>(
+        secrets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(BMCSecret.class, BMC.class)
                         .withName("bmcsecrets")
                         .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
                                 .byIndex(BY_SECRET, secret.getMetadata().getName()).stream()
-                                .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()))
+                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .build(),
                 context);
+        // The servers this controller made, to know which exist without asking the API server;
+        // only their coming and going matters here.
+        servers = new InformerEventSource<>(InformerEventSourceConfiguration.from(Server.class, BMC.class)
+                .withName("servers")
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BMC.class, true))
+                .withOnUpdateFilter((updated, old) -> false)
+                .build(), context);
+        SimpleInboundEventSource<BMC> answers = new SimpleInboundEventSource<>("bmc-probes");
+        probes.onAnswer(bmc -> answers.propagateEvent(new ResourceID(bmc)));
         fleet.observeBmcs(context.getPrimaryCache());
-        return List.of(secrets);
+        return List.of(secrets, servers, answers);
     }
 
     @Override
@@ -117,45 +139,82 @@ public class BMCReconciler implements Reconciler<BMC> {
         }
         status.setObservedGeneration(bmc.getMetadata().getGeneration());
         UpdateControl<BMC> control = Objects.equals(before, json(status)) ? UpdateControl.noUpdate() : UpdateControl.patchStatus(bmc);
-        return next == null ? control : control.rescheduleAfter(next.toMillis());
+        return next == null ? control : control.rescheduleAfter(Math.max(50, next.toMillis()));
     }
 
+    /**
+     * Reports the BMC's last probe, and starts a new one when there is none for its current
+     * access, or the last is older than the resync interval, or failed and its backoff is over.
+     */
     private Duration connect(BMC bmc) {
+        String name = bmc.getMetadata().getName();
+        BmcAccess access;
         try {
-            Bmc connection = connections.forBmc(bmc);
-            Inventory.ManagerInfo manager = connection.manager();
-            BMCStatus status = bmc.getStatus();
-            status.setManufacturer(manager.manufacturer());
-            status.setModel(manager.model());
-            status.setSerialNumber(manager.serialNumber());
-            status.setFirmwareVersion(manager.firmwareVersion());
-            status.setIp(bmc.getSpec().getAccess().getIp());
-            status.setMacAddress(bmc.getSpec().getAccess().getMacAddress());
-            List<String> systems = connection.systemUris();
-            if (!systems.isEmpty()) {
-                status.setPowerState(powerState(connection.system(systems.get(0)).powerState()));
-            }
-            for (int n = 0; n < systems.size(); n++) {
-                ensureServer(bmc, n, connection.system(systems.get(n)));
-            }
-            report(bmc, BMCState.ENABLED, CONNECTED, "connected over Redfish; " + systems.size() + " systems");
-            backoff.succeeded(bmc.getMetadata().getName());
-            return config.powerResyncInterval();
+            access = resolver.resolve(bmc, directory());
         } catch (BmcException e) {
-            String reason = switch (e.reason()) {
-                case BmcException.AUTHENTICATION_FAILED, BmcException.CONNECTION_FAILED -> e.reason();
-                case BmcException.CONFIGURATION_ERROR -> BmcException.CONFIGURATION_ERROR;
-                default -> BmcException.INTERNAL_SERVER_ERROR;
-            };
-            report(bmc, BMCState.ERROR, reason, e.getMessage());
-            return backoff.failed(bmc.getMetadata().getName(), config.errorBackoff(), config.maxErrorBackoff());
+            report(bmc, BMCState.ERROR, e.reason(), e.getMessage());
+            // The missing BMCSecret wakes the BMC when it appears.
+            return config.maxErrorBackoff();
         }
+        Instant now = clock.instant();
+        BmcProbes.Probe probe = probes.last(name);
+        if (probe == null || !probe.access().equals(access)) {
+            probes.start(name, access);
+            return config.powerResyncInterval();
+        }
+        if (!probe.succeeded()) {
+            BmcException e = probe.failure();
+            report(bmc, BMCState.ERROR, reasonOf(e), e.getMessage());
+            Duration wait = backoff.failed(name + "@" + probe.at(), config.errorBackoff(), config.maxErrorBackoff());
+            Instant due = probe.at().plus(wait);
+            if (!due.isAfter(now)) {
+                probes.start(name, access);
+                return config.errorBackoff();
+            }
+            return Duration.between(now, due);
+        }
+        backoff.succeeded(name);
+        apply(bmc, probe);
+        Instant due = probe.at().plus(config.powerResyncInterval());
+        if (!due.isAfter(now)) {
+            probes.start(name, access);
+            return config.powerResyncInterval();
+        }
+        return Duration.between(now, due);
+    }
+
+    private void apply(BMC bmc, BmcProbes.Probe probe) {
+        BMCStatus status = bmc.getStatus();
+        Inventory.ManagerInfo manager = probe.manager();
+        status.setManufacturer(manager.manufacturer());
+        status.setModel(manager.model());
+        status.setSerialNumber(manager.serialNumber());
+        status.setFirmwareVersion(manager.firmwareVersion());
+        status.setPowerState(powerState(manager.powerState()));
+        status.setIp(bmc.getSpec().getAccess().getIp());
+        status.setMacAddress(bmc.getSpec().getAccess().getMacAddress());
+        int n = 0;
+        for (Map.Entry<String, String> system : probe.systems().entrySet()) {
+            ensureServer(bmc, n++, system.getKey(), system.getValue());
+        }
+        report(bmc, BMCState.ENABLED, CONNECTED, "connected over Redfish; " + probe.systems().size() + " systems");
+    }
+
+    private static String reasonOf(BmcException e) {
+        return switch (e.reason()) {
+            case BmcException.AUTHENTICATION_FAILED, BmcException.CONNECTION_FAILED, BmcException.CONFIGURATION_ERROR -> e.reason();
+            default -> e.reason() == null ? BmcException.INTERNAL_SERVER_ERROR : e.reason();
+        };
     }
 
     /** The Server of the BMC's n-th system, created once; the operator does not rewrite servers it made. */
-    private void ensureServer(BMC bmc, int n, Inventory.SystemInventory system) {
+    private void ensureServer(BMC bmc, int n, String uri, String uuid) {
         String name = bmc.getMetadata().getName() + "-system-" + n;
-        if (client.resources(Server.class).withName(name).get() != null) {
+        if (servers.get(new ResourceID(name)).isPresent()) {
+            return;
+        }
+        if (uuid == null || uuid.isBlank()) {
+            LOG.warnf("BMC %s reports no UUID for %s; no server is made for it", bmc.getMetadata().getName(), uri);
             return;
         }
         Server server = new Server();
@@ -166,19 +225,33 @@ public class BMCReconciler implements Reconciler<BMC> {
                         .withController(true).withBlockOwnerDeletion(true).build())
                 .build());
         ServerSpec spec = new ServerSpec();
-        spec.setSystemUUID(system.uuid());
-        spec.setSystemURI(system.uri());
+        spec.setSystemUUID(uuid);
+        spec.setSystemURI(uri);
         spec.setBmcRef(new LocalObjectReference(bmc.getMetadata().getName()));
         server.setSpec(spec);
         try {
             client.resource(server).create();
-            events.normal(bmc, "ServerCreated", "created server " + name + " for system " + system.uri());
+            events.normal(bmc, "ServerCreated", "created server " + name + " for system " + uri);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
             LOG.debugf("server %s appeared meanwhile", name);
         }
+    }
+
+    private BmcDirectory directory() {
+        return new BmcDirectory() {
+            @Override
+            public Optional<BMC> bmc(String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<BMCSecret> secret(String name) {
+                return secrets.get(new ResourceID(name));
+            }
+        };
     }
 
     private void report(BMC bmc, BMCState state, String reason, String message) {

@@ -41,7 +41,8 @@ public class ClaimBindingPolicy {
         }
         ObjectReference claimRef = server.getSpec().getServerClaimRef();
         if (claimRef != null && !refersTo(claimRef, claim)) {
-            return Optional.of("server " + name + " is claimed by " + claimRef);
+            // Never the other claim's name: it may be another tenant's.
+            return Optional.of("server " + name + " is bound to another claim");
         }
         if (Boolean.TRUE.equals(server.getSpec().getUnclaimable())) {
             return Optional.of("server " + name + " is cordoned (spec.unclaimable)");

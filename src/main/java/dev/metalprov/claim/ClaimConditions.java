@@ -26,6 +26,8 @@ public final class ClaimConditions {
     public static final String WAITING_FOR_BOOT_CONFIGURATION = "WaitingForBootConfiguration";
     public static final String POWER_TRANSITION = "PowerTransition";
     public static final String POWER_REACHED = "PowerStateReached";
+    public static final String NETWORK_BOOT_NOT_KEPT = "NetworkBootNotKept";
+    public static final String BMC_UNREACHABLE = "BMCUnreachable";
 
     private ClaimConditions() {
     }

@@ -30,6 +30,7 @@ import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.metrics.ClaimMetrics;
+import dev.metalprov.server.ServerConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -135,9 +136,12 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
         if (held.isEmpty()) {
             held = binder.serversBoundTo(claim);
         }
-        boolean released = held.stream().allMatch(ServerClaimReconciler::isReleased);
-        if (released) {
+        if (held.isEmpty()) {
+            // No server holds the claim, so no release will drop its boot configuration.
             deleteBootConfiguration(claim);
+            return DeleteControl.defaultDelete();
+        }
+        if (held.stream().allMatch(ServerClaimReconciler::isReleased)) {
             return DeleteControl.defaultDelete();
         }
         // The ServerReconciler powers the server off and releases it; then this finalizer goes.
@@ -318,6 +322,19 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
         Power wanted = claim.getSpec().getPower();
         ServerPowerState actual = server.getStatus() == null ? null : server.getStatus().getPowerState();
         boolean reached = (wanted == Power.ON && actual == ServerPowerState.ON) || (wanted == Power.OFF && actual == ServerPowerState.OFF);
+        List<Condition> serverConditions = server.getStatus() == null ? null : server.getStatus().getConditions();
+        Optional<Condition> networkBoot = Conditions.find(serverConditions, ServerConditions.NETWORK_BOOT)
+                .filter(c -> Conditions.FALSE.equals(c.getStatus()));
+        if (!reached && networkBoot.isPresent()) {
+            return new Readiness(false, NETWORK_BOOT_NOT_KEPT, "server " + server.getMetadata().getName() + ": "
+                    + networkBoot.get().getMessage());
+        }
+        Optional<Condition> unreachable = Conditions.find(serverConditions, ServerConditions.BMC_REACHABLE)
+                .filter(c -> Conditions.FALSE.equals(c.getStatus()));
+        if (!reached && unreachable.isPresent()) {
+            return new Readiness(false, BMC_UNREACHABLE, "the BMC of server " + server.getMetadata().getName()
+                    + " does not answer (" + unreachable.get().getReason() + ")");
+        }
         if (reached && server.getStatus().getState() == ServerState.RESERVED) {
             return new Readiness(true, POWER_REACHED, "server " + server.getMetadata().getName() + " is " + actual);
         }
@@ -337,8 +354,11 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     }
 
     private static boolean isReleased(Server server) {
-        // Recycle clears the reference; Retain keeps it on a server that is Released.
-        return server.getStatus() != null && server.getStatus().getState() == ServerState.RELEASED;
+        // Recycle clears the reference; Retain keeps it on a server that is Released; a server whose
+        // BMC never confirmed the power-off keeps it while quarantined, and the claim goes all the same.
+        ServerState state = server.getStatus() == null ? null : server.getStatus().getState();
+        return state == ServerState.RELEASED || (state == ServerState.ERROR
+                && Conditions.isTrue(server.getStatus().getConditions(), ServerConditions.QUARANTINED));
     }
 
     private List<Condition> condition(ServerClaim claim, List<Condition> conditions, String type, boolean status,

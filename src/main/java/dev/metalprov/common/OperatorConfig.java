@@ -27,6 +27,13 @@ public interface OperatorConfig {
     @WithDefault("60s")
     Duration powerActionRetryInterval();
 
+    /**
+     * How long a release may wait for the BMC to confirm power Off before the claim goes anyway
+     * and the server is quarantined (Error, out of the pool) until the BMC confirms it.
+     */
+    @WithDefault("5m")
+    Duration releaseTimeout();
+
     /** How often a claim being deleted looks whether its server has been released. */
     @WithDefault("2s")
     Duration releaseCheckInterval();

@@ -7,6 +7,15 @@ public final class ServerConditions {
     public static final String BMC_REACHABLE = "BMCReachable";
     public static final String CONNECTED = "Connected";
 
+    /** Whether the BMC keeps the one-time network boot a claimed server needs before it is powered on. */
+    public static final String NETWORK_BOOT = "NetworkBoot";
+    public static final String OVERRIDE_CONFIRMED = "OverrideConfirmed";
+    public static final String OVERRIDE_NOT_KEPT = "BootOverrideNotKept";
+
+    /** A released server whose BMC never confirmed power Off: kept out of the pool until it does. */
+    public static final String QUARANTINED = "Quarantined";
+    public static final String POWER_OFF_UNCONFIRMED = "PowerOffUnconfirmed";
+
     private ServerConditions() {
     }
 }

@@ -3,44 +3,41 @@ package dev.metalprov.server;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.metalprov.api.v1alpha1.BMC;
+import dev.metalprov.api.v1alpha1.BMCSecret;
 import dev.metalprov.api.v1alpha1.BootConfigurationState;
 import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.ObjectReference;
-import dev.metalprov.api.v1alpha1.Power;
 import dev.metalprov.api.v1alpha1.ReclaimPolicy;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
 import dev.metalprov.api.v1alpha1.ServerClaim;
-import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerState;
 import dev.metalprov.api.v1alpha1.ServerStatus;
-import dev.metalprov.boot.BootImage;
-import dev.metalprov.boot.BootMethod;
-import dev.metalprov.boot.BootUrls;
 import dev.metalprov.claim.ClaimBindingPolicy;
 import dev.metalprov.claim.ServerIndex;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
-import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.metrics.ClaimMetrics;
 import dev.metalprov.metrics.FleetGauges;
-import dev.metalprov.server.PowerRequests.Action;
+import dev.metalprov.redfish.BmcAccessResolver;
+import dev.metalprov.redfish.BmcDirectory;
+import dev.metalprov.server.Observation.Failure;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -50,19 +47,23 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
- * Drives a Server through its states with its BMC: discovered and powered off it becomes
- * Available; bound by a claim it becomes Reserved, and is powered to what the claim asks only
- * once its boot configuration is Ready, after a one-time network boot has been set; when the
- * claim goes it is powered off, confirmed Off, and then recycled or retained.
+ * Drives a Server through its states. Each pass gathers the server's {@link Situation} from the
+ * informer caches and from what its BMC last said, lets the handler of its state decide a
+ * {@link Plan}, and carries it out: one write of the spec or metadata, or else the status, and
+ * at most one request handed to {@link BmcCommands}, which sends it off this thread and wakes
+ * the server when the answer comes. A BMC that hangs costs no reconcile thread.
  *
- * <p>Each power action is one request; the state is read back on a later reconcile, so no
- * reconcile thread waits for a machine.
+ * <p>The states: {@link InitialState}, {@link AvailableState}, {@link ReservedState} (with
+ * {@link Release}), {@link ReleasedState}, {@link ErrorState}, {@link ParkedState}; operations of
+ * the annotation come first ({@link OperationAnnotations}).
  */
 @ControllerConfiguration(name = ServerReconciler.NAME, generationAwareEventProcessing = false)
-// Beyond what the watched kinds give: release servers, drop boot configurations, read BMC access, record events.
+// Beyond what the watched kinds give: release servers, drop boot configurations, record events.
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "update", "patch" })
 @RBACRule(apiGroups = Metal.GROUP, resources = "serverbootconfigurations", verbs = { "get", "list", "watch", "delete" })
 @RBACRule(apiGroups = Metal.GROUP, resources = { "bmcs", "bmcsecrets" }, verbs = { "get", "list", "watch" })
@@ -71,15 +72,22 @@ public class ServerReconciler implements Reconciler<Server> {
 
     public static final String NAME = "server";
     private static final Logger LOG = Logger.getLogger(ServerReconciler.class);
+    private static final String BY_BMC = "byBmc";
+    private static final String BY_SECRET = "bySecret";
+    /** The shortest wait before the next pass, so that a pass that changed the state does not spin. */
+    private static final Duration MIN_RECHECK = Duration.ofMillis(50);
 
     @Inject
-    BootUrls bootUrls;
+    BmcCommands commands;
 
     @Inject
-    PowerAdapter power;
+    BmcAccessResolver resolver;
 
     @Inject
-    PowerRequests requests;
+    OperationAnnotations operations;
+
+    @Inject
+    Instance<StateHandler> handlerBeans;
 
     @Inject
     KubernetesClient client;
@@ -99,15 +107,24 @@ public class ServerReconciler implements Reconciler<Server> {
     @Inject
     FleetGauges fleet;
 
-    private final FailureBackoff backoff = new FailureBackoff();
-
+    private final Map<ServerState, StateHandler> handlers = new EnumMap<>(ServerState.class);
     private InformerEventSource<ServerClaim, Server> claims;
     private InformerEventSource<ServerBootConfiguration, Server> bootConfigurations;
+    private InformerEventSource<BMC, Server> bmcs;
+    private InformerEventSource<BMCSecret, Server> bmcSecrets;
 
     @Override
     public List<EventSource<?, Server>> prepareEventSources(EventSourceContext<Server> context) {
+        handlerBeans.forEach(handler -> handlers.put(handler.state(), handler));
+        // Upstream's in-band discovery is not entered here; a server found there is discovered anew.
+        handlers.put(ServerState.DISCOVERY, handlers.get(ServerState.INITIAL));
+
         IndexerResourceCache<Server> servers = context.getPrimaryCache();
-        servers.addIndexers(Map.of(ServerIndex.BY_CLAIM, ServerIndex::claimOf));
+        servers.addIndexers(Map.of(ServerIndex.BY_CLAIM, ServerIndex::claimOf,
+                BY_BMC, server -> server.getSpec().getBmcRef() == null ? List.of() : List.of(server.getSpec().getBmcRef().getName()),
+                BY_SECRET, server -> server.getSpec().getBmc() == null || server.getSpec().getBmc().getBmcSecretRef() == null
+                        ? List.of()
+                        : List.of(server.getSpec().getBmc().getBmcSecretRef().getName())));
         claims = new InformerEventSource<>(InformerEventSourceConfiguration.from(ServerClaim.class, Server.class)
                 .withName("claims")
                 .withWatchAllNamespaces()
@@ -122,15 +139,40 @@ public class ServerReconciler implements Reconciler<Server> {
                                 : Set.of(new ResourceID(sbc.getSpec().getServerRef().getName())))
                         .build(),
                 context);
+        // A BMC that changes (fixed, or Connected again) wakes its servers at once.
+        bmcs = new InformerEventSource<>(InformerEventSourceConfiguration.from(BMC.class, Server.class)
+                .withName("bmcs")
+                .withSecondaryToPrimaryMapper(bmc -> ids(servers.byIndex(BY_BMC, bmc.getMetadata().getName())))
+                .build(), context);
+        // So does a BMCSecret, for the servers that name it inline and those behind a BMC that does.
+        bmcSecrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(BMCSecret.class, Server.class)
+                .withName("bmcsecrets")
+                .withSecondaryToPrimaryMapper(secret -> serversUsing(secret, servers))
+                .build(), context);
+        SimpleInboundEventSource<Server> answers = new SimpleInboundEventSource<>("bmc-answers");
+        commands.onAnswer(server -> answers.propagateEvent(new ResourceID(server)));
         fleet.observeServers(servers);
         fleet.observeClaims(claims);
-        return List.of(claims, bootConfigurations);
+        return List.of(claims, bootConfigurations, bmcs, bmcSecrets, answers);
+    }
+
+    private Set<ResourceID> serversUsing(BMCSecret secret, IndexerResourceCache<Server> servers) {
+        String name = secret.getMetadata().getName();
+        Set<ResourceID> ids = ids(servers.byIndex(BY_SECRET, name));
+        bmcs.list(bmc -> bmc.getSpec().getBmcSecretRef() != null && name.equals(bmc.getSpec().getBmcSecretRef().getName()))
+                .forEach(bmc -> ids.addAll(ids(servers.byIndex(BY_BMC, bmc.getMetadata().getName()))));
+        return ids;
+    }
+
+    private static Set<ResourceID> ids(List<Server> servers) {
+        Set<ResourceID> ids = new HashSet<>();
+        servers.forEach(server -> ids.add(ResourceID.fromResource(server)));
+        return ids;
     }
 
     private static Set<ResourceID> serversConcernedBy(ServerClaim claim, IndexerResourceCache<Server> servers) {
-        Set<ResourceID> ids = new HashSet<>();
-        servers.byIndex(ServerIndex.BY_CLAIM, ServerIndex.claimKey(claim.getMetadata().getNamespace(), claim.getMetadata().getName()))
-                .forEach(server -> ids.add(ResourceID.fromResource(server)));
+        Set<ResourceID> ids = ids(servers.byIndex(ServerIndex.BY_CLAIM,
+                ServerIndex.claimKey(claim.getMetadata().getNamespace(), claim.getMetadata().getName())));
         if (claim.getSpec() != null && claim.getSpec().getServerRef() != null) {
             ids.add(new ResourceID(claim.getSpec().getServerRef().getName()));
         }
@@ -139,286 +181,174 @@ public class ServerReconciler implements Reconciler<Server> {
 
     @Override
     public UpdateControl<Server> reconcile(Server server, Context<Server> context) {
-        Optional<String> operation = operationOf(server);
-        if (operation.filter(Operations.IGNORE::equals).isPresent()) {
+        if (server.getMetadata().getAnnotations() != null
+                && Operations.IGNORE.equals(server.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION))) {
             // Upstream's meaning: leave the server alone while the annotation is set.
             return UpdateControl.noUpdate();
         }
+        Instant now = clock.instant();
+        Optional<Machine> machine = Optional.empty();
+        Failure unresolvable = null;
+        try {
+            machine = Optional.of(new Machine(name(server), resolver.resolve(server, directory()), server.getSpec().getSystemURI(),
+                    server.getSpec().getSystemUUID()));
+        } catch (BmcException e) {
+            unresolvable = new Failure(e.reason(), e.getMessage(), now, 1);
+        }
+        Situation situation = new Situation(server, commands.observation(name(server)), claimOf(server),
+                readyBootConfiguration(server), unresolvable, now);
+        Plan plan = operations.handle(situation)
+                .orElseGet(() -> handlers.get(situation.state()).handle(situation));
+        if (plan.write().isPresent()) {
+            write(server, plan, context);
+            return UpdateControl.noUpdate();
+        }
+        Duration recheck = plan.recheck().orElse(config.powerResyncInterval());
+        if (plan.command().isPresent() && machine.isPresent()) {
+            Optional<Instant> retryAt = retryAt(situation);
+            if (retryAt.isPresent() && retryAt.get().isAfter(now)) {
+                recheck = Duration.between(now, retryAt.get());
+            } else {
+                commands.submit(machine.get(), plan.command().get());
+            }
+        } else if (unresolvable != null) {
+            // The BMC or BMCSecret that is missing wakes the server when it appears.
+            recheck = config.maxErrorBackoff();
+        }
         String before = json(server.getStatus());
+        report(server, situation, plan);
+        UpdateControl<Server> control = Objects.equals(before, json(server.getStatus())) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(server);
+        return control.rescheduleAfter(Math.max(MIN_RECHECK.toMillis(), recheck.toMillis()));
+    }
+
+    /** A pass that writes the spec or metadata: the boot configuration it releases goes first. */
+    private void write(Server server, Plan plan, Context<Server> context) {
+        Plan.Write write = plan.write().get();
+        ObjectReference sbc = write.deleteBootConfiguration();
+        if (sbc != null) {
+            client.resources(ServerBootConfiguration.class).inNamespace(sbc.getNamespace()).withName(sbc.getName()).delete();
+        }
+        Server copy = client.getKubernetesSerialization().clone(server);
+        Server updated = context.resourceOperations().updatePrimary(write.change().apply(copy));
+        server.getMetadata().setResourceVersion(updated.getMetadata().getResourceVersion());
+        LOG.debugf("server %s: %s", name(server), write.why());
+        notes(server, plan);
+        if (sbc != null) {
+            commands.forgetOverride(name(server));
+        }
+    }
+
+    /** The status of this pass: the state, what the BMC last said, the conditions, and events for what changed. */
+    private void report(Server server, Situation situation, Plan plan) {
         ServerStatus status = server.getStatus() == null ? new ServerStatus() : server.getStatus();
         server.setStatus(status);
-        Step step;
-        try {
-            Optional<Step> operated = operation.flatMap(op -> operate(server, op, context));
-            step = operated.isPresent() ? operated.get() : switch (stateOf(server)) {
-                case INITIAL, DISCOVERY, ERROR -> discover(server, context);
-                case AVAILABLE -> available(server);
-                case RESERVED -> reserved(server, context);
-                case RELEASED -> released(server, context);
-                case PARKED -> parked(server);
-            };
-            status.setConditions(Conditions.with(status.getConditions(), ServerConditions.BMC_REACHABLE, true,
-                    ServerConditions.CONNECTED, "the BMC answers", server.getMetadata().getGeneration(), clock.instant()));
-            backoff.succeeded(name(server));
-        } catch (BmcException e) {
-            step = bmcFailed(server, e);
+        ServerState previous = situation.state();
+        Observation bmc = situation.bmc();
+        if (bmc.power() != null) {
+            status.setPowerState(bmc.power());
         }
-        status.setState(step.next());
+        if (bmc.inventory() != null) {
+            InventoryStatus.apply(bmc.inventory(), status);
+        }
+        Optional<Failure> failure = situation.failure();
+        if (failure.isPresent()) {
+            condition(server, ServerConditions.BMC_REACHABLE, false, failure.get().reason(), failure.get().message());
+        } else if (bmc.power() != null || bmc.inventory() != null) {
+            condition(server, ServerConditions.BMC_REACHABLE, true, ServerConditions.CONNECTED, "the BMC answers");
+        }
+        plan.conditions().forEach(c -> condition(server, c.type(), c.status(), c.reason(), c.message()));
+        plan.clearedConditions().forEach(type -> status.setConditions(Conditions.without(status.getConditions(), type)));
+        status.setState(plan.next());
         status.setObservedGeneration(server.getMetadata().getGeneration());
-        UpdateControl<Server> control = Objects.equals(before, json(status)) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(server);
-        return control.rescheduleAfter(step.after().toMillis());
+        notes(server, plan);
+        released(server, previous, plan.next());
     }
 
-    /** Initial, and back from Error: read the machine, power it off, and offer it. */
-    private Step discover(Server server, Context<Server> context) {
-        if (server.getSpec().getServerClaimRef() != null) {
-            // A claimed server whose status was lost: never re-discover or power off a tenant's machine.
-            return new Step(ServerState.RESERVED, Duration.ZERO);
-        }
-        if (stateOf(server) != ServerState.DISCOVERY) {
-            String systemUri = power.readInventory(server);
-            if (server.getSpec().getSystemURI() == null || server.getSpec().getSystemURI().isBlank()) {
-                Server patched = context.resourceOperations().jsonPatchPrimary(server, s -> {
-                    s.getSpec().setSystemURI(systemUri);
-                    return s;
-                });
-                server.getSpec().setSystemURI(systemUri);
-                server.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
-            }
-        }
-        ServerPowerState actual = readPower(server);
-        if (actual == ServerPowerState.OFF) {
-            requests.settled(name(server));
-            events.normal(server, "Available", "server is discovered and powered off");
-            return new Step(ServerState.AVAILABLE, config.powerResyncInterval());
-        }
-        shutDown(server, actual);
-        return new Step(ServerState.DISCOVERY, config.powerPollInterval());
-    }
-
-    private Step available(Server server) {
-        if (server.getSpec().getServerClaimRef() != null) {
-            events.normal(server, "Reserved", "bound to claim " + server.getSpec().getServerClaimRef());
-            return new Step(ServerState.RESERVED, Duration.ZERO);
-        }
-        readPower(server);
-        return new Step(ServerState.AVAILABLE, config.powerResyncInterval());
-    }
-
-    /** Bound: power the machine as the claim asks once it can boot, or release it when the claim is gone. */
-    private Step reserved(Server server, Context<Server> context) {
-        ObjectReference ref = server.getSpec().getServerClaimRef();
-        Optional<ServerClaim> claim = ref == null ? Optional.empty()
-                : claims.get(new ResourceID(ref.getName(), ref.getNamespace()))
-                        .filter(c -> ClaimBindingPolicy.refersTo(ref, c));
-        if (claim.isEmpty() || claim.get().getMetadata().getDeletionTimestamp() != null) {
-            return release(server, context);
-        }
-        ServerPowerState actual = readPower(server);
-        Optional<ServerBootConfiguration> bootConfiguration = readyBootConfiguration(server);
-        if (bootConfiguration.isEmpty()) {
-            // Never powered on before the boot service has what the machine will ask for.
-            return new Step(ServerState.RESERVED, config.powerResyncInterval());
-        }
-        boolean settled = claim.get().getSpec().getPower() == Power.ON
-                ? powerOn(server, actual, bootConfiguration.get(), context)
-                : shutDown(server, actual);
-        return new Step(ServerState.RESERVED, settled ? config.powerResyncInterval() : config.powerPollInterval());
-    }
-
-    /**
-     * The claim is gone: power off (graceful, forced after a timeout), and only once the BMC
-     * confirms Off, drop the boot configuration and recycle or retain the server.
-     */
-    private Step release(Server server, Context<Server> context) {
-        ServerPowerState actual = readPower(server);
-        if (!shutDown(server, actual)) {
-            return new Step(ServerState.RESERVED, config.powerPollInterval());
-        }
-        ObjectReference bootRef = server.getSpec().getBootConfigurationRef();
-        if (bootRef != null) {
-            client.resources(ServerBootConfiguration.class).inNamespace(bootRef.getNamespace()).withName(bootRef.getName()).delete();
-        }
-        boolean retain = server.getSpec().getReclaimPolicy() == ReclaimPolicy.RETAIN && server.getSpec().getServerClaimRef() != null;
-        Server released = context.resourceOperations().updatePrimary(withoutBinding(server, retain));
-        server.getMetadata().setResourceVersion(released.getMetadata().getResourceVersion());
-        metrics.released(retain ? ReclaimPolicy.RETAIN.value() : ReclaimPolicy.RECYCLE.value(), retain ? "retained" : "recycled");
-        if (retain) {
-            events.normal(server, "Released", "claim " + server.getSpec().getServerClaimRef()
-                    + " is gone; the server is Retained until spec.serverClaimRef is cleared");
-            return new Step(ServerState.RELEASED, config.powerResyncInterval());
-        }
-        events.normal(server, "Recycled", "powered off and back in the pool");
-        return new Step(ServerState.AVAILABLE, config.powerResyncInterval());
-    }
-
-    /** Retained: stays out of the pool until somebody clears the claim reference. */
-    private Step released(Server server, Context<Server> context) {
-        if (server.getSpec().getServerClaimRef() != null) {
-            readPower(server);
-            return new Step(ServerState.RELEASED, config.powerResyncInterval());
-        }
-        if (!shutDown(server, readPower(server))) {
-            return new Step(ServerState.RELEASED, config.powerPollInterval());
-        }
-        if (server.getMetadata().getLabels() != null && server.getMetadata().getLabels().containsKey(Metal.CLAIM_UID_LABEL)) {
-            Server cleared = context.resourceOperations().updatePrimary(withoutBinding(server, false));
-            server.getMetadata().setResourceVersion(cleared.getMetadata().getResourceVersion());
-        }
-        events.normal(server, "Recycled", "the claim reference was cleared; back in the pool");
-        return new Step(ServerState.AVAILABLE, config.powerResyncInterval());
-    }
-
-    private Step parked(Server server) {
-        boolean off = shutDown(server, readPower(server));
-        return new Step(ServerState.PARKED, off ? config.powerResyncInterval() : config.powerPollInterval());
-    }
-
-    private Step bmcFailed(Server server, BmcException e) {
+    /** Sets a condition; a new failing reason (or a quarantine) is also an event and a log line. */
+    private void condition(Server server, String type, boolean value, String reason, String message) {
         ServerStatus status = server.getStatus();
-        String previous = Conditions.reason(status.getConditions(), ServerConditions.BMC_REACHABLE).orElse(null);
-        status.setConditions(Conditions.with(status.getConditions(), ServerConditions.BMC_REACHABLE, false, e.reason(),
-                e.getMessage(), server.getMetadata().getGeneration(), clock.instant()));
-        if (!e.reason().equals(previous)) {
-            events.warning(server, e.reason(), e.getMessage());
-            LOG.warnf("server %s: %s: %s", name(server), e.reason(), e.getMessage());
+        String previous = Conditions.reason(status.getConditions(), type).orElse(null);
+        status.setConditions(Conditions.with(status.getConditions(), type, value, reason, message,
+                server.getMetadata().getGeneration(), clock.instant()));
+        // Conditions say what is wrong by being False, except the quarantine, which is wrong when True.
+        boolean wrong = ServerConditions.QUARANTINED.equals(type) ? value : !value;
+        if (wrong && !reason.equals(previous)) {
+            events.warning(server, reason, message);
+            LOG.warnf("server %s: %s: %s", name(server), reason, message);
         }
-        ServerState state = stateOf(server);
-        // A bound or retained server keeps its state: a BMC outage must never lose a binding.
-        ServerState next = state == ServerState.RESERVED || state == ServerState.RELEASED || state == ServerState.PARKED
-                ? state
-                : ServerState.ERROR;
-        return new Step(next, backoff.failed(name(server), config.errorBackoff(), config.maxErrorBackoff()));
+    }
+
+    private void notes(Server server, Plan plan) {
+        plan.notes().forEach(note -> {
+            if (note.warning()) {
+                events.warning(server, note.reason(), note.message());
+            } else {
+                events.normal(server, note.reason(), note.message());
+            }
+        });
+    }
+
+    private void released(Server server, ServerState from, ServerState to) {
+        if (from == to || (from != ServerState.RESERVED && from != ServerState.ERROR)) {
+            return;
+        }
+        boolean retain = server.getSpec().getReclaimPolicy() == ReclaimPolicy.RETAIN;
+        String policy = retain ? ReclaimPolicy.RETAIN.value() : ReclaimPolicy.RECYCLE.value();
+        if (to == ServerState.ERROR && server.getSpec().getServerClaimRef() != null) {
+            metrics.released(policy, "quarantined");
+        } else if (to == ServerState.AVAILABLE && from == ServerState.RESERVED || to == ServerState.RELEASED) {
+            metrics.released(policy, to == ServerState.RELEASED ? "retained" : "recycled");
+        }
     }
 
     /**
-     * The one-shot operation of the annotation: performed once, then the annotation is removed.
-     * Answers the step when the operation decides the state (park, unpark), else empty.
+     * When a failing BMC may be tried again: after a backoff that doubles with each failure in a
+     * row, or at once when its BMC object turned Ready after the failure.
      */
-    private Optional<Step> operate(Server server, String operation, Context<Server> context) {
-        ServerState state = stateOf(server);
-        Optional<Step> step = Optional.empty();
-        Optional<PowerAdapter.PowerAction> action = Operations.powerAction(operation);
-        if (action.isPresent()) {
-            power.perform(server, action.get());
-            requests.settled(name(server));
-            events.normal(server, "OperationPerformed", operation);
-        } else if (Operations.PARK.equals(operation)) {
-            if (state == ServerState.RESERVED || state == ServerState.RELEASED) {
-                events.warning(server, "OperationRefused", "a claimed server cannot be parked; release it first");
-            } else {
-                events.normal(server, "OperationPerformed", operation);
-                step = Optional.of(new Step(ServerState.PARKED, Duration.ZERO));
-            }
-        } else if (Operations.UNPARK.equals(operation)) {
-            events.normal(server, "OperationPerformed", operation);
-            if (state == ServerState.PARKED) {
-                step = Optional.of(new Step(ServerState.INITIAL, Duration.ZERO));
-            }
-        } else {
-            events.warning(server, "UnknownOperation", "unknown operation '" + operation + "' in annotation "
-                    + Metal.OPERATION_ANNOTATION + "; removed");
+    private Optional<Instant> retryAt(Situation situation) {
+        Failure failure = situation.bmc().failure();
+        if (failure == null) {
+            return Optional.empty();
         }
-        Server patched = context.resourceOperations().jsonPatchPrimary(server, s -> {
-            Map<String, String> annotations = new HashMap<>(s.getMetadata().getAnnotations());
-            annotations.remove(Metal.OPERATION_ANNOTATION);
-            s.getMetadata().setAnnotations(annotations);
-            return s;
-        });
-        server.getMetadata().setAnnotations(patched.getMetadata().getAnnotations());
-        server.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
-        return step;
+        if (bmcReadySince(situation.server(), failure.at())) {
+            return Optional.empty();
+        }
+        long backoff = Math.min(config.maxErrorBackoff().toMillis(),
+                config.errorBackoff().toMillis() << Math.min(failure.consecutive() - 1, 20));
+        return Optional.of(failure.at().plusMillis(backoff));
     }
 
-    private static Optional<String> operationOf(Server server) {
-        Map<String, String> annotations = server.getMetadata().getAnnotations();
-        return annotations == null ? Optional.empty() : Optional.ofNullable(annotations.get(Metal.OPERATION_ANNOTATION));
-    }
-
-    /** Sets the one-time network boot for this boot configuration (once), then powers on. True when On. */
-    private boolean powerOn(Server server, ServerPowerState actual, ServerBootConfiguration bootConfiguration,
-            Context<Server> context) {
-        if (actual == ServerPowerState.ON) {
-            requests.settled(name(server));
-            return true;
-        }
-        Instant now = clock.instant();
-        if (actual == ServerPowerState.POWERING_ON || recently(server, Action.ON, now, config.powerActionRetryInterval())) {
+    private boolean bmcReadySince(Server server, Instant since) {
+        if (server.getSpec().getBmcRef() == null) {
             return false;
         }
-        String uid = bootConfiguration.getMetadata().getUid();
-        Map<String, String> annotations = server.getMetadata().getAnnotations();
-        if (annotations == null || !Objects.equals(annotations.get(Metal.NETWORK_BOOT_ANNOTATION), uid)) {
-            power.bootOnceFromNetwork(server, networkBoot(server, bootConfiguration));
-            Server annotated = context.resourceOperations().jsonPatchPrimary(server, s -> {
-                Map<String, String> updated = new HashMap<>(s.getMetadata().getAnnotations() == null ? Map.of()
-                        : s.getMetadata().getAnnotations());
-                updated.put(Metal.NETWORK_BOOT_ANNOTATION, uid);
-                s.getMetadata().setAnnotations(updated);
-                return s;
-            });
-            server.getMetadata().setAnnotations(annotated.getMetadata().getAnnotations());
-            server.getMetadata().setResourceVersion(annotated.getMetadata().getResourceVersion());
-        }
-        power.powerOn(server);
-        requests.issued(name(server), Action.ON, now);
-        events.normal(server, "PoweringOn", "one-time network boot set; powering on");
-        return false;
+        return bmcs.get(new ResourceID(server.getSpec().getBmcRef().getName()))
+                .filter(bmc -> bmc.getStatus() != null)
+                .flatMap(bmc -> Conditions.find(bmc.getStatus().getConditions(), "Ready"))
+                .filter(ready -> Conditions.TRUE.equals(ready.getStatus()) && ready.getLastTransitionTime() != null)
+                .filter(ready -> Instant.parse(ready.getLastTransitionTime()).isAfter(since))
+                .isPresent();
     }
 
-    /** PXE into iPXE, or UEFI HTTP boot of the image's UKI when the configuration asks for it. */
-    private PowerAdapter.NetworkBoot networkBoot(Server server, ServerBootConfiguration bootConfiguration) {
-        BootMethod method;
-        try {
-            method = BootMethod.of(bootConfiguration);
-        } catch (IllegalArgumentException e) {
-            events.warning(server, "UnknownBootMethod", e.getMessage() + "; booting over PXE");
-            return PowerAdapter.NetworkBoot.pxe();
-        }
-        if (method == BootMethod.IPXE) {
-            return PowerAdapter.NetworkBoot.pxe();
-        }
-        Optional<String> uri = bootUrls.layer(server.getSpec().getSystemUUID().toLowerCase(Locale.ROOT), BootImage.Part.UKI);
-        if (uri.isEmpty()) {
-            events.warning(server, "BootURLUnknown", "UEFI HTTP boot needs metal.boot.advertised-url; booting over PXE");
-            return PowerAdapter.NetworkBoot.pxe();
-        }
-        return PowerAdapter.NetworkBoot.uefiHttp(uri.get());
+    private BmcDirectory directory() {
+        return new BmcDirectory() {
+            @Override
+            public Optional<BMC> bmc(String name) {
+                return bmcs.get(new ResourceID(name));
+            }
+
+            @Override
+            public Optional<BMCSecret> secret(String name) {
+                return bmcSecrets.get(new ResourceID(name));
+            }
+        };
     }
 
-    /** Graceful shutdown, forced once it has taken longer than the timeout. True when Off. */
-    private boolean shutDown(Server server, ServerPowerState actual) {
-        if (actual == ServerPowerState.OFF) {
-            requests.settled(name(server));
-            return true;
-        }
-        Instant now = clock.instant();
-        var last = requests.last(name(server));
-        boolean shuttingDown = last.map(r -> r.action() != Action.ON).orElse(false);
-        if (!shuttingDown) {
-            power.powerOff(server, false);
-            requests.issued(name(server), Action.GRACEFUL_OFF, now);
-        } else if (last.get().action() == Action.GRACEFUL_OFF
-                && !last.get().issuedAt().plus(config.gracefulShutdownTimeout()).isAfter(now)) {
-            LOG.infof("server %s did not shut down within %s; forcing it off", name(server), config.gracefulShutdownTimeout());
-            power.powerOff(server, true);
-            requests.issued(name(server), Action.FORCE_OFF, now);
-        } else if (last.get().action() == Action.FORCE_OFF && !recently(server, Action.FORCE_OFF, now, config.powerActionRetryInterval())) {
-            power.powerOff(server, true);
-            requests.issued(name(server), Action.FORCE_OFF, now);
-        }
-        return false;
-    }
-
-    private boolean recently(Server server, Action action, Instant now, Duration patience) {
-        return requests.last(name(server)).filter(r -> r.action() == action && r.issuedAt().plus(patience).isAfter(now)).isPresent();
-    }
-
-    private ServerPowerState readPower(Server server) {
-        ServerPowerState actual = power.powerState(server);
-        server.getStatus().setPowerState(actual);
-        return actual;
+    private Optional<ServerClaim> claimOf(Server server) {
+        ObjectReference ref = server.getSpec().getServerClaimRef();
+        return ref == null ? Optional.empty()
+                : claims.get(new ResourceID(ref.getName(), ref.getNamespace())).filter(c -> ClaimBindingPolicy.refersTo(ref, c));
     }
 
     private Optional<ServerBootConfiguration> readyBootConfiguration(Server server) {
@@ -432,41 +362,11 @@ public class ServerReconciler implements Reconciler<Server> {
                 .filter(sbc -> sbc.getStatus() != null && sbc.getStatus().getState() == BootConfigurationState.READY);
     }
 
-    /** The server without its boot configuration, and without its claim unless it is retained. */
-    private Server withoutBinding(Server server, boolean keepClaimRef) {
-        Server copy = client.getKubernetesSerialization().clone(server);
-        copy.setStatus(null);
-        copy.getSpec().setBootConfigurationRef(null);
-        if (copy.getMetadata().getAnnotations() != null) {
-            Map<String, String> annotations = new HashMap<>(copy.getMetadata().getAnnotations());
-            annotations.remove(Metal.NETWORK_BOOT_ANNOTATION);
-            copy.getMetadata().setAnnotations(annotations);
-        }
-        if (!keepClaimRef) {
-            copy.getSpec().setServerClaimRef(null);
-            if (copy.getMetadata().getLabels() != null) {
-                Map<String, String> labels = new HashMap<>(copy.getMetadata().getLabels());
-                labels.remove(Metal.CLAIM_UID_LABEL);
-                copy.getMetadata().setLabels(labels);
-            }
-        }
-        return copy;
-    }
-
-    private static ServerState stateOf(Server server) {
-        ServerState state = server.getStatus() == null ? null : server.getStatus().getState();
-        return state == null ? ServerState.INITIAL : state;
-    }
-
     private static String name(Server server) {
         return server.getMetadata().getName();
     }
 
     private String json(Object value) {
         return value == null ? null : client.getKubernetesSerialization().asJson(value);
-    }
-
-    /** Where a reconcile leaves the server, and when to look again. */
-    private record Step(ServerState next, Duration after) {
     }
 }

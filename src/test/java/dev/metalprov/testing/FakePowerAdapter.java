@@ -8,7 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.metalprov.api.v1alpha1.Server;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import dev.metalprov.redfish.Inventory.SystemInventory;
+import dev.metalprov.server.Machine;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.server.BmcException;
 import dev.metalprov.server.PowerAdapter;
@@ -33,9 +39,24 @@ public class FakePowerAdapter implements PowerAdapter {
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, Integer> reads = new ConcurrentHashMap<>();
 
+    /** Answers come from another thread, as a real BMC's do. */
+    private final ExecutorService answers = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "fake-bmc");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Set<String> revertsBootOverride = ConcurrentHashMap.newKeySet();
+
+    private <T> CompletableFuture<T> answer(Machine machine, Function<String, T> call) {
+        return CompletableFuture.supplyAsync(() -> call.apply(reachable(machine)), answers);
+    }
+
     @Override
-    public ServerPowerState powerState(Server server) {
-        String name = reachable(server);
+    public CompletableFuture<ServerPowerState> powerState(Machine machine) {
+        return answer(machine, this::readPower);
+    }
+
+    private ServerPowerState readPower(String name) {
         reads.merge(name, 1, Integer::sum);
         ServerPowerState next = pending.remove(name);
         if (next != null) {
@@ -45,8 +66,14 @@ public class FakePowerAdapter implements PowerAdapter {
     }
 
     @Override
-    public void perform(Server server, PowerAction action) {
-        String name = reachable(server);
+    public CompletableFuture<Void> perform(Machine machine, PowerAction action) {
+        return answer(machine, name -> {
+            act(name, action);
+            return null;
+        });
+    }
+
+    private void act(String name, PowerAction action) {
         record(name, switch (action) {
             case ON -> "On";
             case FORCE_ON -> "ForceOn";
@@ -75,20 +102,30 @@ public class FakePowerAdapter implements PowerAdapter {
     }
 
     @Override
-    public String readInventory(Server server) {
-        String name = reachable(server);
-        record(name, "Inventory");
-        var status = server.getStatus();
-        status.setManufacturer("Contoso");
-        status.setModel("Fake 1U");
-        status.setSerialNumber("SN-" + name);
-        status.setTotalSystemMemory(new io.fabric8.kubernetes.api.model.Quantity("64Gi"));
-        return "/redfish/v1/Systems/" + name;
+    public CompletableFuture<SystemInventory> readInventory(Machine machine) {
+        return answer(machine, name -> {
+            record(name, "Inventory");
+            return new SystemInventory("/redfish/v1/Systems/" + name, machine.systemUUID(), "Contoso", "Fake 1U", null, "SN-" + name,
+                    null, 64.0, power.getOrDefault(name, ServerPowerState.OFF).value(), null, List.of(), List.of());
+        });
     }
 
     @Override
-    public void bootOnceFromNetwork(Server server, NetworkBoot boot) {
-        record(reachable(server), "BootOnce:" + boot.kind() + (boot.uri() == null ? "" : ":" + boot.uri()));
+    public CompletableFuture<BootOverride> bootOnceFromNetwork(Machine machine, NetworkBoot boot) {
+        return answer(machine, name -> {
+            record(name, "BootOnce:" + boot.kind() + (boot.uri() == null ? "" : ":" + boot.uri()));
+            return revertsBootOverride.contains(name) ? new BootOverride("Disabled", boot.kind().target())
+                    : new BootOverride("Once", boot.kind().target());
+        });
+    }
+
+    /** The BMC of this server accepts the one-time network boot but reads back Disabled. */
+    public void revertBootOverride(String server, boolean reverts) {
+        if (reverts) {
+            revertsBootOverride.add(server);
+        } else {
+            revertsBootOverride.remove(server);
+        }
     }
 
     public void setPower(String server, ServerPowerState state) {
@@ -130,6 +167,7 @@ public class FakePowerAdapter implements PowerAdapter {
         pending.clear();
         unreachable.clear();
         ignoresGracefulShutdown.clear();
+        revertsBootOverride.clear();
         calls.clear();
         reads.clear();
     }
@@ -138,8 +176,8 @@ public class FakePowerAdapter implements PowerAdapter {
         calls.add(new Call(server, action));
     }
 
-    private String reachable(Server server) {
-        String name = server.getMetadata().getName();
+    private String reachable(Machine machine) {
+        String name = machine.server();
         if (unreachable.contains(name)) {
             throw new BmcException(BmcException.CONNECTION_FAILED, "connection to the BMC of " + name + " refused");
         }

@@ -22,6 +22,7 @@ import dev.metalprov.api.v1alpha1.ServerBootConfigurationStatus;
 import dev.metalprov.api.v1alpha1.ServerClaim;
 import dev.metalprov.api.v1alpha1.ServerSpec;
 import dev.metalprov.api.v1alpha1.BMCAccess;
+import dev.metalprov.api.v1alpha1.BMCSecret;
 import dev.metalprov.api.v1alpha1.Protocol;
 import dev.metalprov.api.v1alpha1.ProtocolName;
 import dev.metalprov.api.v1alpha1.ProtocolScheme;
@@ -68,6 +69,7 @@ public class TestCluster {
     }
 
     public Server server(String name, Map<String, String> labels) {
+        ensureBmcSecret();
         Server server = new Server();
         server.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(labels).build());
         ServerSpec spec = new ServerSpec();
@@ -79,6 +81,16 @@ public class TestCluster {
         spec.setBmc(bmc);
         server.setSpec(spec);
         return server;
+    }
+
+    /** The BMCSecret the servers of {@link #server} name: the operator resolves their BMC access before it asks the BMC. */
+    private void ensureBmcSecret() {
+        if (client.resources(BMCSecret.class).withName("bmc-secret").get() == null) {
+            BMCSecret secret = new BMCSecret();
+            secret.setMetadata(new ObjectMetaBuilder().withName("bmc-secret").build());
+            secret.setStringData(Map.of("username", "admin", "password", "test-only"));
+            client.resource(secret).create();
+        }
     }
 
     public void ignitionSecret(String namespace, String name) {

@@ -1,0 +1,111 @@
+package dev.metalprov.bmc;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.metalprov.redfish.Bmc;
+import dev.metalprov.redfish.BmcAccess;
+import dev.metalprov.redfish.BmcConnections;
+import dev.metalprov.redfish.Inventory.ManagerInfo;
+import dev.metalprov.server.BmcException;
+
+/**
+ * Asks BMCs what they are and which systems they manage, off the reconcile threads, and keeps the
+ * last answer of each. A probe reads the manager and the list of systems, and the UUID only of
+ * systems it has not seen before: a refresh of a BMC whose systems did not change costs three
+ * requests, however many systems it has. When a probe ends, the BMC is woken up to be reconciled.
+ */
+@ApplicationScoped
+public class BmcProbes {
+
+    @Inject
+    BmcConnections connections;
+
+    @Inject
+    Clock clock;
+
+    /**
+     * The last answer of a BMC.
+     *
+     * @param access how it was reached, so that a changed address or credential probes anew
+     * @param manager what the BMC is, when the probe succeeded
+     * @param systems system path to UUID, in the order the BMC lists them, when it succeeded
+     * @param failure why it failed, or null
+     */
+    public record Probe(BmcAccess access, ManagerInfo manager, Map<String, String> systems, BmcException failure, Instant at) {
+
+        public boolean succeeded() {
+            return failure == null;
+        }
+    }
+
+    private final Map<String, Probe> probes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    private volatile Consumer<String> wake = bmc -> {
+    };
+
+    public void onAnswer(Consumer<String> wake) {
+        this.wake = wake;
+    }
+
+    public Probe last(String bmc) {
+        return probes.get(bmc);
+    }
+
+    /** Starts a probe of the BMC unless one is under way. */
+    public void start(String bmc, BmcAccess access) {
+        if (inFlight.putIfAbsent(bmc, Boolean.TRUE) != null) {
+            return;
+        }
+        CompletableFuture<Probe> probe;
+        try {
+            probe = probe(connections.connect(access), access, known(bmc, access));
+        } catch (RuntimeException e) {
+            probe = CompletableFuture.failedFuture(e);
+        }
+        probe.whenComplete((answer, error) -> {
+            probes.put(bmc, error == null ? answer
+                    : new Probe(access, null, null, dev.metalprov.server.BmcFailures.of(error), clock.instant()));
+            inFlight.remove(bmc);
+            wake.accept(bmc);
+        });
+    }
+
+    /** Forgets a BMC that was deleted. */
+    public void forget(String bmc) {
+        probes.remove(bmc);
+    }
+
+    private Map<String, String> known(String bmc, BmcAccess access) {
+        Probe last = probes.get(bmc);
+        return last == null || last.systems() == null || !last.access().endpoint().equals(access.endpoint()) ? Map.of()
+                : last.systems();
+    }
+
+    private CompletableFuture<Probe> probe(Bmc connection, BmcAccess access, Map<String, String> known) {
+        return connection.manager().thenCompose(manager -> connection.systemUris().thenCompose(uris -> {
+            List<CompletableFuture<String>> uuids = new ArrayList<>();
+            for (String uri : uris) {
+                String uuid = known.get(uri);
+                uuids.add(uuid != null ? CompletableFuture.completedFuture(uuid) : connection.systemUuid(uri));
+            }
+            return CompletableFuture.allOf(uuids.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Map<String, String> systems = new LinkedHashMap<>();
+                for (int i = 0; i < uris.size(); i++) {
+                    systems.put(uris.get(i), uuids.get(i).join());
+                }
+                return new Probe(access, manager, systems, null, clock.instant());
+            });
+        }));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.metalprov.server;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.metalprov.server.BmcCommand.BootOnce;
+import dev.metalprov.server.BmcCommand.Power;
+import dev.metalprov.server.BmcCommand.ReadInventory;
+import dev.metalprov.server.Observation.OverrideReading;
+
+/**
+ * Sends the state handlers' requests to the BMCs off the reconcile threads, and keeps what came
+ * back as each server's {@link Observation}. At most one exchange per server is in flight; when
+ * it completes, the server is woken up to be reconciled again with the answer. A reconcile thread
+ * therefore never waits for a BMC, however slow or dead it is.
+ */
+@ApplicationScoped
+public class BmcCommands {
+
+    private static final Logger LOG = Logger.getLogger(BmcCommands.class);
+
+    @Inject
+    PowerAdapter adapter;
+
+    @Inject
+    Clock clock;
+
+    private final Map<String, Observation> observations = new ConcurrentHashMap<>();
+    private volatile Consumer<String> wake = server -> {
+    };
+
+    /** Who to tell, by server name, that an answer has come. */
+    public void onAnswer(Consumer<String> wake) {
+        this.wake = wake;
+    }
+
+    public Observation observation(String server) {
+        return observations.getOrDefault(server, Observation.NONE);
+    }
+
+    /**
+     * Sends the command unless an exchange with this server's BMC is already in flight (its
+     * answer wakes the server anyway). Answers whether it was sent.
+     */
+    public boolean submit(Machine machine, BmcCommand command) {
+        String server = machine.server();
+        boolean[] sent = { false };
+        observations.compute(server, (name, current) -> {
+            Observation now = current == null ? Observation.NONE : current;
+            if (now.busy()) {
+                return now;
+            }
+            sent[0] = true;
+            return now.withBusy(true);
+        });
+        if (!sent[0]) {
+            return false;
+        }
+        Instant issued = clock.instant();
+        CompletableFuture<?> exchange;
+        try {
+            exchange = send(machine, command, issued);
+        } catch (RuntimeException e) {
+            exchange = CompletableFuture.failedFuture(e);
+        }
+        exchange.whenComplete((ignored, error) -> {
+            if (error != null) {
+                BmcException failure = BmcFailures.of(error);
+                update(server, o -> o.withFailure(failure.reason(), failure.getMessage(), clock.instant()));
+                LOG.debugf("%s: %s failed: %s", machine, command, failure.getMessage());
+            }
+            update(server, o -> o.withBusy(false));
+            wake.accept(server);
+        });
+        return true;
+    }
+
+    private CompletableFuture<?> send(Machine machine, BmcCommand command, Instant issued) {
+        String server = machine.server();
+        if (command instanceof Power power) {
+            return adapter.perform(machine, power.action())
+                    .thenAccept(done -> update(server, o -> o.withAction(power.action(), issued)));
+        }
+        if (command instanceof BootOnce boot) {
+            return adapter.bootOnceFromNetwork(machine, boot.boot())
+                    .thenAccept(readBack -> update(server, o -> o.withOverride(
+                            new OverrideReading(boot.bootConfigurationUid(), boot.boot(), readBack, clock.instant()))));
+        }
+        if (command instanceof ReadInventory) {
+            return adapter.readInventory(machine).thenAccept(inventory -> update(server, o -> o.withInventory(inventory)));
+        }
+        return adapter.powerState(machine).thenAccept(power -> update(server, o -> o.withPower(power, clock.instant())));
+    }
+
+    /** Forgets a boot override once its boot configuration is released, so the next claim sets its own. */
+    public void forgetOverride(String server) {
+        update(server, o -> o.withOverride(null));
+    }
+
+    /** Forgets everything about a server that is gone. */
+    public void forget(String server) {
+        observations.remove(server);
+    }
+
+    private void update(String server, java.util.function.UnaryOperator<Observation> change) {
+        observations.compute(server, (name, current) -> change.apply(current == null ? Observation.NONE : current));
+    }
+}

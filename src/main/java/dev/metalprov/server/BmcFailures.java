@@ -1,0 +1,25 @@
+package dev.metalprov.server;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** The failure of an exchange with a BMC, as a {@link BmcException} with a reason and the root cause. */
+public final class BmcFailures {
+
+    private BmcFailures() {
+    }
+
+    /** The BMC's own account of a failure; anything else is a fault of ours, named by its type. */
+    public static BmcException of(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof BmcException bmc) {
+            return bmc;
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new BmcException(BmcException.INTERNAL_SERVER_ERROR, message, cause);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.metalprov.server;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.metalprov.api.v1alpha1.ServerPowerState;
+import dev.metalprov.redfish.Inventory.SystemInventory;
+import dev.metalprov.server.PowerAdapter.BootOverride;
+import dev.metalprov.server.PowerAdapter.NetworkBoot;
+import dev.metalprov.server.PowerAdapter.PowerAction;
+
+/**
+ * What the operator last learned from one server's BMC, and what it last asked of it. State
+ * handlers decide from this, never from a live request. Kept in memory: after a restart it is
+ * empty, and the handlers read what they need again.
+ *
+ * @param power the power state last read, or null before the first read
+ * @param powerReadAt when it was read
+ * @param lastAction the power action last issued, and when
+ * @param override the boot override last set and what the BMC read back
+ * @param inventory the inventory last read
+ * @param failure the last failed exchange, while no exchange has succeeded since
+ * @param busy whether an exchange is in flight
+ */
+public record Observation(ServerPowerState power, Instant powerReadAt, IssuedAction lastAction, OverrideReading override,
+        SystemInventory inventory, Failure failure, boolean busy) {
+
+    public static final Observation NONE = new Observation(null, null, null, null, null, null, false);
+
+    /** A power action the BMC accepted. */
+    public record IssuedAction(PowerAction action, Instant at) {
+    }
+
+    /** The one-time network boot asked for a boot configuration, and the override the BMC read back. */
+    public record OverrideReading(String bootConfigurationUid, NetworkBoot asked, BootOverride readBack, Instant at) {
+
+        public boolean confirmed() {
+            return readBack != null && readBack.bootsFrom(asked);
+        }
+    }
+
+    /** Why the last exchange failed, and how many in a row did. */
+    public record Failure(String reason, String message, Instant at, int consecutive) {
+    }
+
+    /** The power read after the last action was issued, if any: the BMC's answer to that action. */
+    public boolean powerReadSince(Instant instant) {
+        return powerReadAt != null && !powerReadAt.isBefore(instant);
+    }
+
+    /** Whether the power was read within the given time before now. */
+    public boolean powerFresh(Instant now, Duration maxAge) {
+        return powerReadAt != null && powerReadAt.plus(maxAge).isAfter(now);
+    }
+
+    /** Whether this action was issued within the given time before now. */
+    public boolean issuedWithin(PowerAction action, Instant now, Duration window) {
+        return lastAction != null && lastAction.action() == action && lastAction.at().plus(window).isAfter(now);
+    }
+
+    Observation withPower(ServerPowerState value, Instant at) {
+        return new Observation(value, at, lastAction, override, inventory, null, busy);
+    }
+
+    Observation withAction(PowerAction action, Instant at) {
+        return new Observation(power, powerReadAt, new IssuedAction(action, at), override, inventory, null, busy);
+    }
+
+    Observation withOverride(OverrideReading reading) {
+        return new Observation(power, powerReadAt, lastAction, reading, inventory, null, busy);
+    }
+
+    Observation withInventory(SystemInventory value) {
+        return new Observation(power, powerReadAt, lastAction, override, value, null, busy);
+    }
+
+    Observation withFailure(String reason, String message, Instant at) {
+        int consecutive = failure == null ? 1 : failure.consecutive() + 1;
+        return new Observation(power, powerReadAt, lastAction, override, inventory, new Failure(reason, message, at, consecutive),
+                busy);
+    }
+
+    Observation withBusy(boolean value) {
+        return new Observation(power, powerReadAt, lastAction, override, inventory, failure, value);
+    }
+}
