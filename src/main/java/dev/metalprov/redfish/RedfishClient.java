@@ -329,6 +329,9 @@ public class RedfishClient implements AutoCloseable {
                         Duration.ofNanos(System.nanoTime() - started));
                 if (error == null) {
                     answered();
+                } else if (isTimeout(error)) {
+                    // Before the slot is handed on: the requests queued behind this one fail fast.
+                    startCoolDown(rootCause(error, settings));
                 }
             });
         });
