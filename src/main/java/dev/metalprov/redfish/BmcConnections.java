@@ -56,7 +56,10 @@ public class BmcConnections {
         this.observer = observer == null ? RedfishClient.RequestObserver.NONE : observer;
     }
 
-    /** The BMC at the access's endpoint; returns at once, sends nothing. */
+    /**
+     * The BMC at the access's endpoint; returns at once and sends nothing. Throws a
+     * {@code BmcException} (ConfigurationError) only when the access's CA cannot be read.
+     */
     public Bmc connect(BmcAccess access) {
         RedfishTransport shared = transport();
         Instant now = clock.instant();
@@ -121,6 +124,8 @@ public class BmcConnections {
         lastUsed.clear();
         try {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.debugf("not every BMC session was ended at shutdown: %s", RedfishClient.rootCause(e, null));
         }

@@ -66,6 +66,10 @@ public class RedfishPowerAdapter implements PowerAdapter {
 
     /** Finds the machine's system, then does one thing with it; a failure to connect is a failed future too. */
     private <T> CompletableFuture<T> onSystem(Machine machine, BiFunction<Bmc, String, CompletableFuture<T>> action) {
+        if (machine.access() == null) {
+            return CompletableFuture.failedFuture(new BmcException(BmcException.CONFIGURATION_ERROR,
+                    "server " + machine.server() + " has no BMC access"));
+        }
         try {
             Bmc bmc = connections.connect(machine.access());
             return systemUri(machine, bmc).thenCompose(uri -> action.apply(bmc, uri)).whenComplete((value, error) -> {

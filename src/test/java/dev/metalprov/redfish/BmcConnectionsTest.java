@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.server.BmcException;
+import dev.metalprov.testing.RedfishSimulator;
 
 /**
  * One client stack for every BMC: per-endpoint state is reused, replaced when the access
@@ -109,6 +110,19 @@ class BmcConnectionsTest {
         assertEquals(501, connections.open());
         assertEquals(1, connections.httpClients(), "all 500 share one HTTP client");
         assertTrue(Math.max(during, after) - before <= 3, "threads before " + before + ", in flight " + during + ", after " + after);
+    }
+
+    @Test
+    void closingEndsEverySession() throws Exception {
+        try (RedfishSimulator bmc = new RedfishSimulator("admin", "pw")) {
+            bmc.addSystem("1", "6b0b6c3e-1111-4e0a-9d3b-7f2c1d0e5a01", "On");
+            Bmc connection = connections.connect(new BmcAccess(bmc.endpoint(), "admin", "pw", false));
+            assertEquals(ServerPowerState.ON, Futures.await(connection.powerState("/redfish/v1/Systems/1")));
+            assertEquals(1, bmc.activeSessions());
+            connections.closeAll();
+            assertEquals(0, bmc.activeSessions(), "the session is deleted on shutdown");
+            assertEquals(0, connections.httpClients());
+        }
     }
 
     /** Loopback ports that were free a moment ago: nothing listens, connections are refused. */

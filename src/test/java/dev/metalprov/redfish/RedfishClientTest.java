@@ -288,6 +288,26 @@ class RedfishClientTest {
     }
 
     @Test
+    void theCoolDownEndsAfterItsBackoffAndASuccessResetsIt() throws Exception {
+        RedfishClient client = client(settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(200))
+                .withCoolDown(Duration.ofMillis(300), Duration.ofSeconds(60)));
+        await(client.get(SYSTEM));
+        bmc.delay(Duration.ofSeconds(2));
+        try {
+            assertTrue(failure(client.get(SYSTEM)).getMessage().contains("no answer within 200ms"));
+            assertTrue(failure(client.get(SYSTEM)).getMessage().contains("not tried again for"));
+        } finally {
+            bmc.delay(Duration.ZERO);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(Futures.DEADLINE_SECONDS).toNanos();
+        while (client.coolingDownNow() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        assertEquals("Off", await(client.get(SYSTEM)).path("PowerState").asText(), "tried again once the backoff passed");
+        assertFalse(client.coolingDownNow());
+    }
+
+    @Test
     void patchCarriesTheEtagAndTheBootOverrideIsReadBackAsReported() {
         RedfishBmc redfish = new RedfishBmc(client(settings()));
         String etag = bmc.etag("node-1");
