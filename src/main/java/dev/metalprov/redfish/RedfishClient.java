@@ -73,7 +73,7 @@ public class RedfishClient implements AutoCloseable {
         /** The protocol's tunables with the defaults for the queue, the cool-down and the threads. */
         public Settings(Duration connectTimeout, Duration readTimeout, int attempts, Duration backoff, Duration maxBackoff,
                 int maxInFlight) {
-            this(connectTimeout, readTimeout, attempts, backoff, maxBackoff, maxInFlight, 64, Duration.ofSeconds(5),
+            this(connectTimeout, readTimeout, attempts, backoff, maxBackoff, maxInFlight, 256, Duration.ofSeconds(5),
                     Duration.ofSeconds(60), 2);
         }
 
