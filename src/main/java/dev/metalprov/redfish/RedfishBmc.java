@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.jboss.logging.Logger;
 
@@ -12,9 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.server.BmcException;
+import dev.metalprov.server.PowerAdapter.BootOverride;
 import dev.metalprov.server.PowerAdapter.NetworkBoot;
 
-/** The capabilities of {@link Bmc} over Redfish. */
+/** The capabilities of {@link Bmc} over Redfish, each a chain of requests that holds no thread. */
 public class RedfishBmc implements Bmc {
 
     private static final Logger LOG = Logger.getLogger(RedfishBmc.class);
@@ -29,87 +31,100 @@ public class RedfishBmc implements Bmc {
         return client.access();
     }
 
-    @Override
-    public ServerPowerState powerState(String systemUri) {
-        String value = client.get(systemUri).path("PowerState").asText(null);
-        return Arrays.stream(ServerPowerState.values()).filter(s -> s.value().equals(value)).findFirst()
-                .orElseThrow(() -> new BmcException(BmcException.INTERNAL_SERVER_ERROR,
-                        systemUri + " reports the unknown PowerState " + value));
+    RedfishClient client() {
+        return client;
     }
 
     @Override
-    public void reset(String systemUri, ResetType type) {
-        String target = client.get(systemUri).path("Actions").path("#ComputerSystem.Reset").path("target")
-                .asText(systemUri + "/Actions/ComputerSystem.Reset");
-        client.post(target, Map.of("ResetType", type.value()));
+    public CompletableFuture<ServerPowerState> powerState(String systemUri) {
+        return client.get(systemUri).thenApply(system -> {
+            String value = system.path("PowerState").asText(null);
+            return Arrays.stream(ServerPowerState.values()).filter(s -> s.value().equals(value)).findFirst()
+                    .orElseThrow(() -> new BmcException(BmcException.INTERNAL_SERVER_ERROR,
+                            systemUri + " reports the unknown PowerState " + value));
+        });
     }
 
     @Override
-    public void bootOnce(String systemUri, NetworkBoot boot) {
+    public CompletableFuture<Void> reset(String systemUri, ResetType type) {
+        return client.get(systemUri)
+                .thenCompose(system -> client.post(system.path("Actions").path("#ComputerSystem.Reset").path("target")
+                        .asText(systemUri + "/Actions/ComputerSystem.Reset"), Map.of("ResetType", type.value())))
+                .thenApply(answer -> null);
+    }
+
+    @Override
+    public CompletableFuture<BootOverride> bootOnce(String systemUri, NetworkBoot boot) {
         Map<String, Object> override = new LinkedHashMap<>();
         override.put("BootSourceOverrideEnabled", "Once");
-        override.put("BootSourceOverrideTarget", boot.kind() == NetworkBoot.Kind.UEFI_HTTP ? "UefiHttp" : "Pxe");
+        override.put("BootSourceOverrideTarget", boot.kind().target());
         if (boot.kind() == NetworkBoot.Kind.UEFI_HTTP) {
             override.put("HttpBootUri", boot.uri());
         }
-        client.patch(systemUri, Map.of("Boot", override));
-        JsonNode applied = client.get(systemUri).path("Boot");
-        String target = applied.path("BootSourceOverrideTarget").asText();
-        if (!override.get("BootSourceOverrideTarget").equals(target)) {
-            throw new BmcException(BmcException.INTERNAL_SERVER_ERROR, systemUri + " accepted the one-time "
-                    + override.get("BootSourceOverrideTarget") + " boot but reads back "
-                    + applied.path("BootSourceOverrideEnabled").asText() + "/" + target);
-        }
-        String enabled = applied.path("BootSourceOverrideEnabled").asText();
-        if (!"Once".equals(enabled)) {
-            // Some BMCs (sushy-tools' emulator among them) keep every override continuous: the
-            // machine boots from the network as asked, but will again on every boot.
-            LOG.warnf("%s keeps the %s boot override %s rather than Once", systemUri, target, enabled);
-        }
+        return client.patch(systemUri, Map.of("Boot", override))
+                .thenCompose(patched -> client.get(systemUri))
+                .thenApply(system -> {
+                    JsonNode applied = system.path("Boot");
+                    BootOverride read = new BootOverride(text(applied, "BootSourceOverrideEnabled"),
+                            text(applied, "BootSourceOverrideTarget"));
+                    if (!read.bootsFrom(boot) || !read.once()) {
+                        LOG.debugf("%s was asked for a one-time %s boot and reads back %s", systemUri, boot.kind().target(), read);
+                    }
+                    return read;
+                });
     }
 
     @Override
-    public List<String> systemUris() {
-        List<String> uris = new ArrayList<>();
-        client.get("/redfish/v1/Systems").path("Members").forEach(m -> uris.add(m.path("@odata.id").asText()));
-        return uris;
+    public CompletableFuture<List<String>> systemUris() {
+        return client.get("/redfish/v1/Systems").thenApply(collection -> {
+            List<String> uris = new ArrayList<>();
+            collection.path("Members").forEach(m -> uris.add(m.path("@odata.id").asText()));
+            return uris;
+        });
     }
 
     @Override
-    public SystemInventory system(String systemUri) {
-        JsonNode system = client.get(systemUri);
-        List<ProcessorInfo> processors = new ArrayList<>();
-        for (JsonNode member : members(system.path("Processors"))) {
-            JsonNode p = client.get(member.path("@odata.id").asText());
-            processors.add(new ProcessorInfo(p.path("Id").asText(), text(p, "ProcessorType"), text(p, "ProcessorArchitecture"),
-                    text(p, "InstructionSet"), text(p, "Manufacturer"), text(p, "Model"), integer(p, "MaxSpeedMHz"),
-                    integer(p, "TotalCores"), integer(p, "TotalThreads")));
-        }
-        List<NicInfo> nics = new ArrayList<>();
-        for (JsonNode member : members(system.path("EthernetInterfaces"))) {
-            JsonNode n = client.get(member.path("@odata.id").asText());
-            List<String> ips = new ArrayList<>();
-            n.path("IPv4Addresses").forEach(a -> ips.add(a.path("Address").asText()));
-            n.path("IPv6Addresses").forEach(a -> ips.add(a.path("Address").asText()));
-            nics.add(new NicInfo(n.path("Id").asText(n.path("Name").asText()), text(n, "MACAddress"),
-                    ips.stream().filter(ip -> !ip.isBlank()).toList(), text(n, "LinkStatus")));
-        }
-        JsonNode memory = system.path("MemorySummary").path("TotalSystemMemoryGiB");
-        return new SystemInventory(systemUri, text(system, "UUID"), text(system, "Manufacturer"), text(system, "Model"),
-                text(system, "SKU"), text(system, "SerialNumber"), text(system, "BiosVersion"),
-                memory.isNumber() ? memory.asDouble() : null, text(system, "PowerState"), text(system, "IndicatorLED"),
-                processors, nics);
+    public CompletableFuture<String> systemUuid(String systemUri) {
+        return client.get(systemUri).thenApply(system -> text(system, "UUID"));
     }
 
     @Override
-    public ManagerInfo manager() {
-        JsonNode managers = client.get("/redfish/v1/Managers").path("Members");
-        if (!managers.isArray() || managers.isEmpty()) {
-            throw new BmcException(BmcException.INTERNAL_SERVER_ERROR, client.access().endpoint() + " lists no manager");
-        }
-        JsonNode m = client.get(managers.get(0).path("@odata.id").asText());
-        return new ManagerInfo(text(m, "UUID"), text(m, "Manufacturer"), text(m, "Model"), text(m, "SerialNumber"),
-                text(m, "FirmwareVersion"), text(m, "PowerState"));
+    public CompletableFuture<SystemInventory> system(String systemUri) {
+        return client.get(systemUri).thenCompose(system -> {
+            CompletableFuture<List<ProcessorInfo>> processors = members(system.path("Processors"))
+                    .thenCompose(links -> all(links, p -> new ProcessorInfo(p.path("Id").asText(), text(p, "ProcessorType"),
+                            text(p, "ProcessorArchitecture"), text(p, "InstructionSet"), text(p, "Manufacturer"),
+                            text(p, "Model"), integer(p, "MaxSpeedMHz"), integer(p, "TotalCores"), integer(p, "TotalThreads"))));
+            CompletableFuture<List<NicInfo>> nics = members(system.path("EthernetInterfaces"))
+                    .thenCompose(links -> all(links, n -> {
+                        List<String> ips = new ArrayList<>();
+                        n.path("IPv4Addresses").forEach(a -> ips.add(a.path("Address").asText()));
+                        n.path("IPv6Addresses").forEach(a -> ips.add(a.path("Address").asText()));
+                        return new NicInfo(n.path("Id").asText(n.path("Name").asText()), text(n, "MACAddress"),
+                                ips.stream().filter(ip -> !ip.isBlank()).toList(), text(n, "LinkStatus"));
+                    }));
+            return processors.thenCombine(nics, (p, n) -> {
+                JsonNode memory = system.path("MemorySummary").path("TotalSystemMemoryGiB");
+                return new SystemInventory(systemUri, text(system, "UUID"), text(system, "Manufacturer"), text(system, "Model"),
+                        text(system, "SKU"), text(system, "SerialNumber"), text(system, "BiosVersion"),
+                        memory.isNumber() ? memory.asDouble() : null, text(system, "PowerState"), text(system, "IndicatorLED"),
+                        p, n);
+            });
+        });
+    }
+
+    @Override
+    public CompletableFuture<ManagerInfo> manager() {
+        return client.get("/redfish/v1/Managers").thenCompose(collection -> {
+            JsonNode managers = collection.path("Members");
+            if (!managers.isArray() || managers.isEmpty()) {
+                return CompletableFuture.failedFuture(new BmcException(BmcException.INTERNAL_SERVER_ERROR,
+                        client.access().endpoint() + " lists no manager"));
+            }
+            return client.get(managers.get(0).path("@odata.id").asText()).thenApply(m -> new ManagerInfo(text(m, "UUID"),
+                    text(m, "Manufacturer"), text(m, "Model"), text(m, "SerialNumber"), text(m, "FirmwareVersion"),
+                    text(m, "PowerState")));
+        });
     }
 
     @Override
@@ -117,22 +132,33 @@ public class RedfishBmc implements Bmc {
         client.close();
     }
 
-    /** The members of a linked collection; a BMC that links one it cannot serve has none. */
-    private List<JsonNode> members(JsonNode link) {
+    /** Every member of a list of links read (at once, within the endpoint's cap), in order. */
+    private <T> CompletableFuture<List<T>> all(List<String> links, java.util.function.Function<JsonNode, T> read) {
+        List<CompletableFuture<T>> reads = links.stream().map(link -> client.get(link).thenApply(read)).toList();
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                .thenApply(done -> reads.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** The member links of a linked collection; a BMC that links one it cannot serve has none. */
+    private CompletableFuture<List<String>> members(JsonNode link) {
         String collection = link.path("@odata.id").asText("");
         if (collection.isEmpty()) {
-            return List.of();
+            return CompletableFuture.completedFuture(List.of());
         }
-        List<JsonNode> members = new ArrayList<>();
-        try {
-            client.get(collection).path("Members").forEach(members::add);
-        } catch (BmcException e) {
-            if (BmcException.AUTHENTICATION_FAILED.equals(e.reason()) || BmcException.CONNECTION_FAILED.equals(e.reason())) {
-                throw e;
+        return client.get(collection).handle((json, error) -> {
+            if (error == null) {
+                List<String> members = new ArrayList<>();
+                json.path("Members").forEach(m -> members.add(m.path("@odata.id").asText()));
+                return CompletableFuture.completedFuture(members);
             }
-            LOG.debugf("%s cannot be read: %s", collection, e.getMessage());
-        }
-        return members;
+            Throwable cause = RedfishClient.unwrap(error);
+            if (cause instanceof BmcException e && !BmcException.AUTHENTICATION_FAILED.equals(e.reason())
+                    && !BmcException.CONNECTION_FAILED.equals(e.reason()) && !BmcException.TLS_FAILED.equals(e.reason())) {
+                LOG.debugf("%s cannot be read: %s", collection, e.getMessage());
+                return CompletableFuture.completedFuture(List.<String> of());
+            }
+            return CompletableFuture.<List<String>> failedFuture(cause);
+        }).thenCompose(f -> f);
     }
 
     private static String text(JsonNode node, String field) {

@@ -11,6 +11,8 @@ public class BmcException extends RuntimeException {
     public static final String INTERNAL_SERVER_ERROR = "InternalServerError";
     public static final String SYSTEM_NOT_FOUND = "SystemNotFound";
     public static final String CONFIGURATION_ERROR = "ConfigurationError";
+    /** The TLS handshake with the BMC failed: its certificate is not trusted as configured in spec.tls. */
+    public static final String TLS_FAILED = "TLSFailed";
 
     private final String reason;
 
