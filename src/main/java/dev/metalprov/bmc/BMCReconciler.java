@@ -157,9 +157,9 @@ public class BMCReconciler implements Reconciler<BMC> {
             return config.maxErrorBackoff();
         }
         Instant now = clock.instant();
-        BmcProbes.Probe probe = probes.last(name);
+        BmcProbes.Probe probe = probes.last(bmc);
         if (probe == null || !probe.access().equals(access)) {
-            probes.start(name, access);
+            probes.start(bmc, access);
             return config.powerResyncInterval();
         }
         if (!probe.succeeded()) {
@@ -168,7 +168,7 @@ public class BMCReconciler implements Reconciler<BMC> {
             Duration wait = backoff.failed(name + "@" + probe.at(), config.errorBackoff(), config.maxErrorBackoff());
             Instant due = probe.at().plus(wait);
             if (!due.isAfter(now)) {
-                probes.start(name, access);
+                probes.start(bmc, access);
                 return config.errorBackoff();
             }
             return Duration.between(now, due);
@@ -177,7 +177,7 @@ public class BMCReconciler implements Reconciler<BMC> {
         apply(bmc, probe);
         Instant due = probe.at().plus(config.powerResyncInterval());
         if (!due.isAfter(now)) {
-            probes.start(name, access);
+            probes.start(bmc, access);
             return config.powerResyncInterval();
         }
         return Duration.between(now, due);

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.metalprov.api.v1alpha1.BMC;
 import dev.metalprov.redfish.Bmc;
 import dev.metalprov.redfish.BmcAccess;
 import dev.metalprov.redfish.BmcConnections;
@@ -58,12 +59,19 @@ public class BmcProbes {
         this.wake = wake;
     }
 
-    public Probe last(String bmc) {
-        return probes.get(bmc);
+    public Probe last(BMC bmc) {
+        return probes.get(key(bmc));
+    }
+
+    /** Kept by name and uid: a BMC deleted and made again under its name is probed afresh. */
+    private static String key(BMC bmc) {
+        return bmc.getMetadata().getName() + "@" + bmc.getMetadata().getUid();
     }
 
     /** Starts a probe of the BMC unless one is under way. */
-    public void start(String bmc, BmcAccess access) {
+    public void start(BMC object, BmcAccess access) {
+        String bmc = key(object);
+        String name = object.getMetadata().getName();
         if (inFlight.putIfAbsent(bmc, Boolean.TRUE) != null) {
             return;
         }
@@ -77,13 +85,8 @@ public class BmcProbes {
             probes.put(bmc, error == null ? answer
                     : new Probe(access, null, null, dev.metalprov.server.BmcFailures.of(error), clock.instant()));
             inFlight.remove(bmc);
-            wake.accept(bmc);
+            wake.accept(name);
         });
-    }
-
-    /** Forgets a BMC that was deleted. */
-    public void forget(String bmc) {
-        probes.remove(bmc);
     }
 
     private Map<String, String> known(String bmc, BmcAccess access) {

@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.metalprov.api.v1alpha1.Server;
+
 import org.jboss.logging.Logger;
 
 import dev.metalprov.server.BmcCommand.BootOnce;
@@ -38,21 +40,29 @@ public class BmcCommands {
     private volatile Consumer<String> wake = server -> {
     };
 
-    /** Who to tell, by server name, that an answer has come. */
+    /**
+     * Who to tell, by server name, that an answer has come. Observations are kept by
+     * {@link #key(Server) key}: a server deleted and made again under its name starts afresh.
+     */
     public void onAnswer(Consumer<String> wake) {
         this.wake = wake;
     }
 
-    public Observation observation(String server) {
-        return observations.getOrDefault(server, Observation.NONE);
+    public Observation observation(String key) {
+        return observations.getOrDefault(key, Observation.NONE);
+    }
+
+    /** The key of a server's observation: its name and uid. */
+    public static String key(Server server) {
+        return server.getMetadata().getName() + "@" + server.getMetadata().getUid();
     }
 
     /**
      * Sends the command unless an exchange with this server's BMC is already in flight (its
      * answer wakes the server anyway). Answers whether it was sent.
      */
-    public boolean submit(Machine machine, BmcCommand command) {
-        String server = machine.server();
+    public boolean submit(String key, Machine machine, BmcCommand command) {
+        String server = key;
         boolean[] sent = { false };
         observations.compute(server, (name, current) -> {
             Observation now = current == null ? Observation.NONE : current;
@@ -68,7 +78,7 @@ public class BmcCommands {
         Instant issued = clock.instant();
         CompletableFuture<?> exchange;
         try {
-            exchange = send(machine, command, issued);
+            exchange = send(server, machine, command, issued);
         } catch (RuntimeException e) {
             exchange = CompletableFuture.failedFuture(e);
         }
@@ -79,13 +89,12 @@ public class BmcCommands {
                 LOG.debugf("%s: %s failed: %s", machine, command, failure.getMessage());
             }
             update(server, o -> o.withBusy(false));
-            wake.accept(server);
+            wake.accept(machine.server());
         });
         return true;
     }
 
-    private CompletableFuture<?> send(Machine machine, BmcCommand command, Instant issued) {
-        String server = machine.server();
+    private CompletableFuture<?> send(String server, Machine machine, BmcCommand command, Instant issued) {
         if (command instanceof Power power) {
             return adapter.perform(machine, power.action())
                     .thenAccept(done -> update(server, o -> o.withAction(power.action(), issued)));
@@ -102,13 +111,9 @@ public class BmcCommands {
     }
 
     /** Forgets a boot override once its boot configuration is released, so the next claim sets its own. */
-    public void forgetOverride(String server) {
+    public void forgetOverride(String key) {
+        String server = key;
         update(server, o -> o.withOverride(null));
-    }
-
-    /** Forgets everything about a server that is gone. */
-    public void forget(String server) {
-        observations.remove(server);
     }
 
     private void update(String server, java.util.function.UnaryOperator<Observation> change) {

@@ -29,7 +29,7 @@ public class ErrorState implements StateHandler {
 
     @Override
     public Plan handle(Situation s) {
-        if (s.claimRef() != null && s.hasCondition(ServerConditions.QUARANTINED)) {
+        if (s.hasCondition(ServerConditions.QUARANTINED)) {
             return release.handle(s);
         }
         if (s.claimRef() != null) {

@@ -195,13 +195,14 @@ public class ServerReconciler implements Reconciler<Server> {
         } catch (BmcException e) {
             unresolvable = new Failure(e.reason(), e.getMessage(), now, 1);
         }
-        Situation situation = new Situation(server, commands.observation(name(server)), claimOf(server),
+        Situation situation = new Situation(server, commands.observation(BmcCommands.key(server)), claimOf(server),
                 readyBootConfiguration(server), unresolvable, now);
         Plan plan = operations.handle(situation)
                 .orElseGet(() -> handlers.get(situation.state()).handle(situation));
         if (plan.write().isPresent()) {
             write(server, plan, context);
-            return UpdateControl.noUpdate();
+            // The SDK does not wake a resource for its own write: the status follows in a pass of its own.
+            return UpdateControl.<Server> noUpdate().rescheduleAfter(MIN_RECHECK.toMillis());
         }
         Duration recheck = plan.recheck().orElse(config.powerResyncInterval());
         if (plan.command().isPresent() && machine.isPresent()) {
@@ -209,7 +210,7 @@ public class ServerReconciler implements Reconciler<Server> {
             if (retryAt.isPresent() && retryAt.get().isAfter(now)) {
                 recheck = Duration.between(now, retryAt.get());
             } else {
-                commands.submit(machine.get(), plan.command().get());
+                commands.submit(BmcCommands.key(server), machine.get(), plan.command().get());
             }
         } else if (unresolvable != null) {
             // The BMC or BMCSecret that is missing wakes the server when it appears.
@@ -235,7 +236,7 @@ public class ServerReconciler implements Reconciler<Server> {
         LOG.debugf("server %s: %s", name(server), write.why());
         notes(server, plan);
         if (sbc != null) {
-            commands.forgetOverride(name(server));
+            commands.forgetOverride(BmcCommands.key(server));
         }
     }
 

@@ -90,6 +90,9 @@ class ClaimFlowTest {
         ServerClaim waiting = cluster.awaitClaim(ns, "my-server-claim", "to wait for its boot configuration",
                 c -> WAITING_FOR_BOOT_SERVICE.equals(reason(c, BOOT_CONFIGURATION_READY)));
         assertEquals(WAITING_FOR_BOOT_CONFIGURATION, reason(waiting, POWER_STATE_REACHED));
+        // The operator has looked at the reserved server's power again since, and still not powered it on.
+        int reads = bmc.reads("my-server");
+        cluster.awaitUntil("my-server's power to be read again while it waits", () -> bmc.reads("my-server"), n -> n > reads);
         assertFalse(bmc.actions("my-server").contains("On"), "never powered on before the boot configuration is Ready");
 
         cluster.markReady(ns, "my-server-claim");
@@ -129,9 +132,8 @@ class ClaimFlowTest {
 
         client.resource(claim).delete();
         cluster.awaitGone(claim);
-        Server server = cluster.getServer("recycle-1");
-        assertEquals(ServerState.AVAILABLE, server.getStatus().getState());
-        assertEquals(ServerPowerState.OFF, server.getStatus().getPowerState());
+        Server server = cluster.awaitServer("recycle-1", "to be Available and Off again", s -> s.getStatus().getState() == ServerState.AVAILABLE
+                && s.getStatus().getPowerState() == ServerPowerState.OFF);
         assertNull(server.getSpec().getServerClaimRef());
         assertNull(server.getSpec().getBootConfigurationRef());
         assertFalse(server.getMetadata().getLabels() != null && server.getMetadata().getLabels().containsKey(Metal.CLAIM_UID_LABEL));
@@ -152,9 +154,10 @@ class ClaimFlowTest {
 
         client.resource(claim).delete();
         cluster.awaitGone(claim);
+        cluster.awaitServer("force-1", "to be Available again", s -> s.getStatus().getState() == ServerState.AVAILABLE);
         List<String> actions = bmc.actions("force-1");
-        assertTrue(actions.indexOf("GracefulShutdown") < actions.indexOf("ForceOff"), "graceful first, then forced: " + actions);
-        assertEquals(ServerState.AVAILABLE, cluster.getServer("force-1").getStatus().getState());
+        assertTrue(actions.contains("GracefulShutdown") && actions.indexOf("GracefulShutdown") < actions.indexOf("ForceOff"),
+                "graceful first, then forced: " + actions);
     }
 
     @Test
@@ -308,6 +311,8 @@ class ClaimFlowTest {
     }
 
     private void createSampleServersAndSecret() {
+        // The servers' BMC access is resolved before their BMC is asked, so their BMCSecret must exist.
+        cluster.load(SAMPLES.resolve("bmcsecret.yaml"), dev.metalprov.api.v1alpha1.BMCSecret.class).forEach(cluster::create);
         cluster.load(SAMPLES.resolve("servers.yaml"), Server.class).forEach(cluster::create);
         cluster.ignitionSecret("default", "my-ignition-secret");
         cluster.awaitServer("my-server", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);

@@ -1,6 +1,7 @@
 package dev.metalprov.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,14 +74,20 @@ class SeedFlowIT {
         ServerBootConfiguration sbc = await("its boot configuration", () -> bootConfiguration("my-server-claim"), Objects::nonNull);
         assertEquals("my-osimage:latest", sbc.getSpec().getImage());
         assertEquals("my-ignition-secret", sbc.getSpec().getIgnitionSecretRef().getName());
-        assertEquals("Off", environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText(),
-                "not powered before the boot configuration is Ready");
 
         ServerBootConfiguration ready = awaitReady("my-server-claim");
         assertEquals("ImageResolved", Conditions.reason(ready.getStatus().getConditions(), "ImageValidation").orElse(null));
         await("sushy-tools to report my-server On",
                 () -> environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText(), "On"::equals);
         await("my-server's status to show On", () -> server("my-server"), s -> s.getStatus().getPowerState() == ServerPowerState.ON);
+        // Never powered before the boot configuration was Ready: the power-on came after Ready, by the record.
+        java.time.Instant readyAt = java.time.Instant.parse(Conditions.find(ready.getStatus().getConditions(), "ImageValidation")
+                .orElseThrow().getLastTransitionTime());
+        var poweringOn = await("the PoweringOn event of my-server", () -> admin.v1().events().inNamespace("default").list()
+                .getItems().stream().filter(e -> "my-server".equals(e.getInvolvedObject().getName())
+                        && "PoweringOn".equals(e.getReason())).findFirst().orElse(null), Objects::nonNull);
+        assertFalse(java.time.Instant.parse(poweringOn.getFirstTimestamp()).isBefore(readyAt),
+                "powered on at " + poweringOn.getFirstTimestamp() + ", before the boot configuration was Ready at " + readyAt);
 
         // The machine, now booting from the network, fetches its script and then its Ignition.
         String uuid = EndToEnd.SEED_RACK.get(0).uuid();
@@ -103,10 +110,10 @@ class SeedFlowIT {
 
         admin.resource(claim).delete();
         await("the claim to be gone", () -> claim("my-server-claim"), Objects::isNull);
-        assertEquals("Off", environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText());
-        Server recycled = await("my-server to be Available again", () -> server("my-server"),
-                s -> s.getStatus().getState() == ServerState.AVAILABLE);
+        Server recycled = await("my-server to be Available again and Off", () -> server("my-server"),
+                s -> s.getStatus().getState() == ServerState.AVAILABLE && s.getStatus().getPowerState() == ServerPowerState.OFF);
         assertNull(recycled.getSpec().getServerClaimRef());
+        assertEquals("Off", environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText());
     }
 
     @Test

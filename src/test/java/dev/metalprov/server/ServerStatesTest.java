@@ -1,0 +1,371 @@
+package dev.metalprov.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.metalprov.api.v1alpha1.BootConfigurationState;
+import dev.metalprov.api.v1alpha1.Metal;
+import dev.metalprov.api.v1alpha1.ObjectReference;
+import dev.metalprov.api.v1alpha1.Power;
+import dev.metalprov.api.v1alpha1.Server;
+import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
+import dev.metalprov.api.v1alpha1.ServerBootConfigurationStatus;
+import dev.metalprov.api.v1alpha1.ServerClaim;
+import dev.metalprov.api.v1alpha1.ServerClaimSpec;
+import dev.metalprov.api.v1alpha1.ServerPowerState;
+import dev.metalprov.api.v1alpha1.ServerSpec;
+import dev.metalprov.api.v1alpha1.ServerState;
+import dev.metalprov.api.v1alpha1.ServerStatus;
+import dev.metalprov.common.Conditions;
+import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.redfish.Inventory.SystemInventory;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+
+/**
+ * The server's state handlers as plain Java: a clock the test moves, a BMC that answers at once
+ * (or fails, or drops the boot override), and the real {@link BmcCommands} between them. Each
+ * pass is what the reconciler does: the handler decides, a write changes the server, a status
+ * pass takes the state, a command goes to the BMC.
+ */
+class ServerStatesTest {
+
+    static final Duration POLL = Duration.ofSeconds(5);
+    static final Duration GRACEFUL = Duration.ofSeconds(120);
+    static final Duration RETRY = Duration.ofSeconds(60);
+    static final Duration RELEASE = Duration.ofMinutes(5);
+
+    final MovableClock clock = new MovableClock();
+    final FakeBmc bmc = new FakeBmc();
+    final BmcCommands commands = new BmcCommands();
+    final PowerSequencer sequencer = new PowerSequencer(config());
+    final Release release = new Release();
+    final Map<ServerState, StateHandler> handlers = new HashMap<>();
+    final OperationAnnotations operations = new OperationAnnotations();
+    final List<Plan> plans = new ArrayList<>();
+
+    Server server;
+    ServerClaim claim;
+    ServerBootConfiguration boot;
+
+    @BeforeEach
+    void setUp() {
+        commands.adapter = bmc;
+        commands.clock = clock;
+        release.power = sequencer;
+        release.config = config();
+        operations.config = config();
+        InitialState initial = new InitialState();
+        initial.power = sequencer;
+        initial.config = config();
+        AvailableState available = new AvailableState();
+        available.power = sequencer;
+        ReservedState reserved = new ReservedState();
+        reserved.power = sequencer;
+        reserved.release = release;
+        reserved.config = config();
+        ReleasedState released = new ReleasedState();
+        released.power = sequencer;
+        ErrorState error = new ErrorState();
+        error.release = release;
+        error.config = config();
+        ParkedState parked = new ParkedState();
+        parked.power = sequencer;
+        for (StateHandler handler : List.of(initial, available, reserved, released, error, parked)) {
+            handlers.put(handler.state(), handler);
+        }
+        server = new Server();
+        server.setMetadata(new ObjectMetaBuilder().withName("s1").withUid("uid-s1").build());
+        ServerSpec spec = new ServerSpec();
+        spec.setSystemUUID("5ca1ab1e-0000-4000-8000-000000000001");
+        spec.setSystemURI("/redfish/v1/Systems/1");
+        server.setSpec(spec);
+        server.setStatus(new ServerStatus());
+    }
+
+    @Test
+    void aShutdownIsGracefulFirstAndForcedOnlyAfterItsTimeout() {
+        reservedWithDeletedClaim();
+        bmc.power = ServerPowerState.ON;
+        bmc.ignoresGracefulShutdown = true;
+
+        passUntil("the graceful shutdown is asked", () -> bmc.actions.contains("GracefulShutdown"));
+        clock.move(GRACEFUL.minusSeconds(10));
+        pass();
+        pass();
+        assertFalse(bmc.actions.contains("ForceOff"), "not forced before the graceful shutdown timed out: " + bmc.actions);
+
+        clock.move(Duration.ofSeconds(11));
+        passUntil("the machine to be forced off", () -> bmc.actions.contains("ForceOff"));
+        Plan released = passUntil("the release to be written", () -> last().write().isPresent());
+        assertEquals(List.of("GracefulShutdown", "ForceOff"), bmc.actions);
+        assertEquals("tenant/c-boot", released.write().get().deleteBootConfiguration().getNamespace() + "/"
+                + released.write().get().deleteBootConfiguration().getName(), "the release drops the claim's boot configuration");
+        passUntil("the server to be back in the pool", () -> state() == ServerState.AVAILABLE);
+        assertEquals(null, server.getSpec().getServerClaimRef());
+    }
+
+    @Test
+    void aBootOverrideTheBmcDropsKeepsTheMachineOffWithACondition() {
+        reservedWithLiveClaim();
+        bmc.revertsOverride = true;
+
+        passUntil("the override to be judged", () -> last().conditions().stream()
+                .anyMatch(c -> c.type().equals(ServerConditions.NETWORK_BOOT) && !c.status()));
+        assertEquals(ServerConditions.OVERRIDE_NOT_KEPT, Conditions.reason(server.getStatus().getConditions(),
+                ServerConditions.NETWORK_BOOT).orElse(null));
+        for (int i = 0; i < 5; i++) {
+            clock.move(POLL);
+            pass();
+        }
+        assertFalse(bmc.actions.contains("On"), "never powered on while the override is not kept: " + bmc.actions);
+
+        bmc.revertsOverride = false;
+        clock.move(RETRY);
+        passUntil("the machine to be powered on", () -> bmc.actions.contains("On"));
+        assertEquals(List.of("BootOnce", "BootOnce", "On"), bmc.actions.stream().filter(a -> !a.equals("Read")).toList());
+        assertEquals("uid-boot", server.getMetadata().getAnnotations().get(Metal.NETWORK_BOOT_ANNOTATION));
+        assertTrue(Conditions.isTrue(server.getStatus().getConditions(), ServerConditions.NETWORK_BOOT));
+    }
+
+    @Test
+    void aBmcThatNeverConfirmsOffQuarantinesTheServerAfterTheReleaseTimeoutAndItFinishesLater() {
+        reservedWithDeletedClaim();
+        bmc.power = ServerPowerState.ON;
+        bmc.unreachable = true;
+
+        passUntil("the BMC to fail", () -> commands.observation(BmcCommands.key(server)).failure() != null);
+        clock.move(RELEASE.minusSeconds(1));
+        pass();
+        assertEquals(ServerState.RESERVED, state(), "not quarantined before the timeout");
+        clock.move(Duration.ofSeconds(2));
+        pass();
+        assertEquals(ServerState.ERROR, state());
+        assertTrue(Conditions.isTrue(server.getStatus().getConditions(), ServerConditions.QUARANTINED));
+        assertTrue(server.getSpec().getServerClaimRef() != null, "the claim reference is kept while quarantined");
+        claim = null; // the claim's finalizer went
+
+        for (int i = 0; i < 5; i++) {
+            clock.move(RETRY);
+            pass();
+            assertEquals(ServerState.ERROR, state(), "never recycled while the power-off is unconfirmed");
+        }
+        bmc.unreachable = false;
+        clock.move(RETRY);
+        passUntil("the quarantined server to be recycled", () -> state() == ServerState.AVAILABLE);
+        assertEquals(ServerPowerState.OFF, bmc.power);
+        assertFalse(Conditions.isTrue(server.getStatus().getConditions(), ServerConditions.QUARANTINED));
+        assertEquals(null, server.getSpec().getServerClaimRef());
+    }
+
+    @Test
+    void parkTakesAFreeServerOutAndIsRefusedForAClaimedOne() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        bmc.power = ServerPowerState.ON;
+        annotate(Operations.PARK);
+        passUntil("the server to be parked", () -> state() == ServerState.PARKED);
+        passUntil("the annotation to be removed", () -> !server.getMetadata().getAnnotations().containsKey(Metal.OPERATION_ANNOTATION));
+        passUntil("the parked server to be off", () -> bmc.power == ServerPowerState.OFF);
+
+        annotate(Operations.UNPARK);
+        passUntil("the server to be unparked", () -> state() == ServerState.INITIAL);
+
+        reservedWithLiveClaim();
+        annotate(Operations.PARK);
+        Plan refused = pass();
+        assertTrue(refused.notes().stream().anyMatch(n -> n.warning() && n.reason().equals("OperationRefused")), refused.toString());
+        assertEquals(ServerState.RESERVED, state());
+        assertFalse(server.getMetadata().getAnnotations().containsKey(Metal.OPERATION_ANNOTATION));
+    }
+
+    @Test
+    void aPowerOperationIsSentOnceAndThenItsAnnotationRemoved() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        bmc.power = ServerPowerState.ON;
+        annotate("force-off-server");
+        passUntil("the annotation to be removed", () -> !server.getMetadata().getAnnotations().containsKey(Metal.OPERATION_ANNOTATION));
+        assertEquals(List.of("ForceOff"), bmc.actions.stream().filter(a -> !a.equals("Read")).toList());
+    }
+
+    // --- the passes ---
+
+    Plan pass() {
+        Situation situation = new Situation(server, commands.observation(BmcCommands.key(server)),
+                Optional.ofNullable(claim), Optional.ofNullable(boot).filter(b -> b.getStatus() != null
+                        && b.getStatus().getState() == BootConfigurationState.READY), null, clock.instant());
+        Plan plan = operations.handle(situation).orElseGet(() -> handlers.get(situation.state()).handle(situation));
+        plans.add(plan);
+        if (plan.write().isPresent()) {
+            server = plan.write().get().change().apply(server);
+            return plan;
+        }
+        ServerStatus status = server.getStatus();
+        plan.conditions().forEach(c -> status.setConditions(Conditions.with(status.getConditions(), c.type(), c.status(),
+                c.reason(), c.message(), 1L, clock.instant())));
+        plan.clearedConditions().forEach(type -> status.setConditions(Conditions.without(status.getConditions(), type)));
+        status.setState(plan.next());
+        plan.command().ifPresent(command -> commands.submit(BmcCommands.key(server),
+                new Machine("s1", null, server.getSpec().getSystemURI(), server.getSpec().getSystemUUID()), command));
+        return plan;
+    }
+
+    /** Passes, with the clock moving on by the poll interval, until the condition holds (at most 50). */
+    Plan passUntil(String what, java.util.function.BooleanSupplier condition) {
+        for (int i = 0; i < 50; i++) {
+            Plan plan = pass();
+            if (condition.getAsBoolean()) {
+                return plan;
+            }
+            clock.move(POLL);
+        }
+        throw new AssertionError("expected " + what + "; plans: " + plans.subList(Math.max(0, plans.size() - 5), plans.size()));
+    }
+
+    Plan last() {
+        return plans.get(plans.size() - 1);
+    }
+
+    ServerState state() {
+        return server.getStatus().getState();
+    }
+
+    void annotate(String operation) {
+        Map<String, String> annotations = server.getMetadata().getAnnotations() == null ? new HashMap<>()
+                : new HashMap<>(server.getMetadata().getAnnotations());
+        annotations.put(Metal.OPERATION_ANNOTATION, operation);
+        server.getMetadata().setAnnotations(annotations);
+    }
+
+    void reservedWithLiveClaim() {
+        claim = new ServerClaim();
+        claim.setMetadata(new ObjectMetaBuilder().withNamespace("tenant").withName("c").withUid("uid-c").build());
+        ServerClaimSpec spec = new ServerClaimSpec();
+        spec.setPower(Power.ON);
+        claim.setSpec(spec);
+        ObjectReference ref = new ObjectReference();
+        ref.setNamespace("tenant");
+        ref.setName("c");
+        ref.setUid("uid-c");
+        server.getSpec().setServerClaimRef(ref);
+        ObjectReference bootRef = new ObjectReference();
+        bootRef.setNamespace("tenant");
+        bootRef.setName("c-boot");
+        server.getSpec().setBootConfigurationRef(bootRef);
+        boot = new ServerBootConfiguration();
+        boot.setMetadata(new ObjectMetaBuilder().withNamespace("tenant").withName("c-boot").withUid("uid-boot").build());
+        ServerBootConfigurationStatus status = new ServerBootConfigurationStatus();
+        status.setState(BootConfigurationState.READY);
+        boot.setStatus(status);
+        server.getStatus().setState(ServerState.RESERVED);
+    }
+
+    void reservedWithDeletedClaim() {
+        reservedWithLiveClaim();
+        claim.getMetadata().setDeletionTimestamp(clock.instant().toString());
+    }
+
+    static OperatorConfig config() {
+        Map<String, Object> values = Map.of("powerPollInterval", POLL, "powerResyncInterval", Duration.ofSeconds(60),
+                "gracefulShutdownTimeout", GRACEFUL, "powerActionRetryInterval", RETRY, "releaseTimeout", RELEASE,
+                "errorBackoff", Duration.ofSeconds(5), "maxErrorBackoff", Duration.ofMinutes(5));
+        return (OperatorConfig) Proxy.newProxyInstance(OperatorConfig.class.getClassLoader(), new Class<?>[] { OperatorConfig.class },
+                (proxy, method, args) -> {
+                    Object value = values.get(method.getName());
+                    if (value == null) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    return value;
+                });
+    }
+
+    static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void move(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** One machine's BMC that answers at once: power moves when asked, unless told to misbehave. */
+    static final class FakeBmc implements PowerAdapter {
+        ServerPowerState power = ServerPowerState.OFF;
+        boolean ignoresGracefulShutdown;
+        boolean revertsOverride;
+        boolean unreachable;
+        final List<String> actions = new ArrayList<>();
+
+        private <T> CompletableFuture<T> answer(java.util.function.Supplier<T> value) {
+            if (unreachable) {
+                return CompletableFuture.failedFuture(new BmcException(BmcException.CONNECTION_FAILED, "connection refused"));
+            }
+            return CompletableFuture.completedFuture(value.get());
+        }
+
+        @Override
+        public CompletableFuture<ServerPowerState> powerState(Machine machine) {
+            return answer(() -> power);
+        }
+
+        @Override
+        public CompletableFuture<Void> perform(Machine machine, PowerAction action) {
+            return answer(() -> {
+                actions.add(switch (action) {
+                    case ON -> "On";
+                    case GRACEFUL_SHUTDOWN -> "GracefulShutdown";
+                    case FORCE_OFF -> "ForceOff";
+                    default -> action.name();
+                });
+                if (action == PowerAction.ON) {
+                    power = ServerPowerState.ON;
+                } else if (action == PowerAction.FORCE_OFF || (action == PowerAction.GRACEFUL_SHUTDOWN && !ignoresGracefulShutdown)) {
+                    power = ServerPowerState.OFF;
+                }
+                return null;
+            });
+        }
+
+        @Override
+        public CompletableFuture<BootOverride> bootOnceFromNetwork(Machine machine, NetworkBoot boot) {
+            return answer(() -> {
+                actions.add("BootOnce");
+                return new BootOverride(revertsOverride ? "Disabled" : "Once", boot.kind().target());
+            });
+        }
+
+        @Override
+        public CompletableFuture<SystemInventory> readInventory(Machine machine) {
+            return answer(() -> new SystemInventory(machine.systemUri(), machine.systemUUID(), "Contoso", "1U", null, "SN", null, 64.0,
+                    power.value(), null, List.of(), List.of()));
+        }
+    }
+}
