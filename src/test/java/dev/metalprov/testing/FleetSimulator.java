@@ -81,7 +81,8 @@ public final class FleetSimulator implements AutoCloseable {
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         // No file caching or class-path resolving: nothing is written to disk, no helper threads.
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1)
+        // Daemon threads: a fleet left open never keeps a JVM (a test runner, Maven's exec) from ending.
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1).setUseDaemonThread(true)
                 .setInternalBlockingPoolSize(1)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     }
@@ -267,8 +268,9 @@ public final class FleetSimulator implements AutoCloseable {
         }
 
         private Future<HttpServer> listen(int onPort) {
+            // HTTP/1.1 only, as BMCs speak it: no h2c upgrade, so one hung request holds one connection.
             HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(onPort)
-                    .setReuseAddress(true).setIdleTimeout(0));
+                    .setReuseAddress(true).setIdleTimeout(0).setHttp2ClearTextEnabled(false));
             created.requestHandler(this::handle);
             return created.listen().onSuccess(s -> {
                 server = s;

@@ -157,6 +157,21 @@ class FleetSimulatorTest {
         assertEquals(1004, fleet.totalRequests());
     }
 
+    @Test
+    void closingEndsItsThreads() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int before = threads.getThreadCount();
+        FleetSimulator other = new FleetSimulator("admin", "password");
+        Endpoint bmc = other.add(3).get(2);
+        assertEquals(200, send(bmc, "GET", "/redfish/v1/", null, null).statusCode());
+        assertTrue(threads.getThreadCount() > before, "it runs on threads of its own");
+        other.close();
+        Awaitility.await("the fleet's threads to end").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .pollInSameThread()
+                .until(() -> threads.getThreadCount() <= before);
+        assertThrows(IOException.class, () -> send(bmc, "GET", "/redfish/v1/", null, null));
+    }
+
     private JsonNode get(Endpoint bmc, String path, String authorization) throws Exception {
         HttpResponse<String> response = send(bmc, "GET", path, null, authorization);
         assertEquals(200, response.statusCode(), path + ": " + response.body());
