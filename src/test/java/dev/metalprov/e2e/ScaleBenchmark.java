@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Deque;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -120,20 +122,21 @@ public final class ScaleBenchmark {
         EndToEnd.deleteRecursively(work);
         DeploymentJvm.Options jvm = DeploymentJvm.fromDeployBase();
         List<Result> results = new ArrayList<>();
-        ControlPlane plane = ControlPlane.start(work.resolve("control-plane"));
-        BootService boot = null;
-        OperatorProcess operator = null;
-        FleetSimulator fleet = null;
-        Sampler sampler = null;
+        // Stopped in reverse order at the end, or by a shutdown hook when the run is interrupted (Ctrl-C, a timeout).
+        Deque<AutoCloseable> parts = new ConcurrentLinkedDeque<>();
+        Thread stopAll = new Thread(() -> stop(parts), "benchmark-stop");
+        Runtime.getRuntime().addShutdownHook(stopAll);
         try {
+            ControlPlane plane = started(parts, ControlPlane.start(work.resolve("control-plane")));
             plane.installOperator();
-            boot = BootService.start(work.resolve("registry"));
+            BootService boot = started(parts, BootService.start(work.resolve("registry")));
             Map<String, String> settings = new HashMap<>(boot.operatorSettings());
             settings.put("METAL_POWER_POLL_INTERVAL", "1s");
             settings.put("METAL_RELEASE_CHECK_INTERVAL", "1s");
-            fleet = new FleetSimulator(SushyEmulator.USERNAME, SushyEmulator.PASSWORD).powerTransition(Duration.ofMillis(500));
-            operator = OperatorProcess.start(plane, work, settings, jvm.jvmOptions());
-            sampler = new Sampler(operator);
+            FleetSimulator fleet = started(parts, new FleetSimulator(SushyEmulator.USERNAME, SushyEmulator.PASSWORD)
+                    .powerTransition(Duration.ofMillis(500)));
+            OperatorProcess operator = started(parts, OperatorProcess.start(plane, work, settings, jvm.jvmOptions()));
+            Sampler sampler = started(parts, new Sampler(operator));
             Yaml.apply(plane, Yaml.bmcSecret("bench-secret"));
             for (int size : sizes) {
                 System.out.println("Measuring a fleet of " + size + " servers, each with its own BMC...");
@@ -156,14 +159,27 @@ public final class ScaleBenchmark {
             }
             System.out.println(Files.readString(report()));
         } finally {
-            for (AutoCloseable part : new AutoCloseable[] { sampler, operator, fleet, boot, plane }) {
-                try {
-                    if (part != null) {
-                        part.close();
-                    }
-                } catch (Exception e) {
-                    // Keep stopping the rest.
-                }
+            stop(parts);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopAll);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down already; the hook has stopped the parts.
+            }
+        }
+    }
+
+    private static <T extends AutoCloseable> T started(Deque<AutoCloseable> parts, T part) {
+        parts.push(part);
+        return part;
+    }
+
+    /** Stops every part, the last started first; each only once. */
+    private static void stop(Deque<AutoCloseable> parts) {
+        for (AutoCloseable part = parts.poll(); part != null; part = parts.poll()) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                // Keep stopping the rest.
             }
         }
     }
@@ -518,11 +534,13 @@ public final class ScaleBenchmark {
                 Settings: power poll interval 1 s, release check interval 1 s; everything else at its
                 default. Times are taken from watch events (informers) of the benchmark's own client.
                 """);
-        text.append("The operator ran with the heap the shipped Deployment gives it: deploy/base sets a memory limit of ")
-                .append(jvm.memoryLimitMiB()).append(" MiB, and the image's run-java.sh gives the heap ")
-                .append(fmt(jvm.maxMemRatio())).append(" % of it, so the JVM was started with `")
-                .append(String.join(" ", jvm.jvmOptions())).append("`. Outside a container nothing enforces the limit: ")
-                .append("a peak resident memory above it is what would have had the pod killed.\n\n");
+        text.append("\nThe operator ran with the heap the shipped Deployment gives it: deploy/base sets a memory\n")
+                .append("limit of ").append(jvm.memoryLimitMiB()).append(" MiB, and the image's run-java.sh gives the heap ")
+                .append(fmt(jvm.maxMemRatio())).append(" % of it\n(`JAVA_MAX_MEM_RATIO`), with its default GC options. ")
+                .append("The operator's JVM (Java ").append(System.getProperty("java.specification.version"))
+                .append(" here, 21 in the image) was\nstarted with:\n\n```\n").append(String.join(" ", jvm.jvmOptions()))
+                .append("\n```\n\nOutside a container nothing enforces the limit: a peak resident memory above it is what\n")
+                .append("would have had the pod killed.\n\n");
         text.append("""
                 Threads are the operator's `Threads:` of /proc/<pid>/status, resident memory its `VmRSS`
                 (sampled every second) and `VmHWM` (the kernel's peak, reset at the start of each size where
