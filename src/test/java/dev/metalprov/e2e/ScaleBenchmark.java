@@ -545,7 +545,9 @@ public final class ScaleBenchmark {
                 Threads are the operator's `Threads:` of /proc/<pid>/status, resident memory its `VmRSS`
                 (sampled every second) and `VmHWM` (the kernel's peak, reset at the start of each size where
                 the kernel allows), heap and GC counts its own /q/metrics (sampled every two seconds). API
-                writes are counted by the API server (`apiserver_request_total`).
+                writes are counted by the API server (`apiserver_request_total`). A size's threads at start
+                are what the operator still has from the sizes before it: their objects are gone by then,
+                so threads it kept for them are threads it did not release.
 
                 These figures come from a 2-core machine that other work was sharing, so absolute times vary
                 from run to run; the ratios between sizes measured in the same run carry over to other
