@@ -111,6 +111,7 @@ class BootServiceTest {
         registry.push("library/my-osimage", "latest", "rd.neednet=1 ip=dhcp",
                 List.of(new Blob(OciTestRegistry.KERNEL, kernel), new Blob(OciTestRegistry.INITRAMFS, bytes(2048)),
                         new Blob(OciTestRegistry.SQUASHFS, rootfs)));
+        cluster.load(SAMPLES.resolve("bmcsecret.yaml"), dev.metalprov.api.v1alpha1.BMCSecret.class).forEach(cluster::create);
         cluster.load(SAMPLES.resolve("servers.yaml"), Server.class).forEach(cluster::create);
         createIgnitionSecret("my-ignition-secret", IGNITION);
         cluster.create(cluster.load(SAMPLES.resolve("serverclaim-by-name.yaml"), ServerClaim.class).get(0));

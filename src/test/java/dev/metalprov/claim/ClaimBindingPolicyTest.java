@@ -60,7 +60,9 @@ class ClaimBindingPolicyTest {
         claim.getMetadata().setUid("uid-of-this-claim");
         Server other = server("other", Map.of());
         other.getSpec().setServerClaimRef(new ObjectReference("ns", "someone-else"));
-        assertTrue(policy.whyNot(claim, other).orElseThrow().contains("claimed by ns/someone-else"));
+        String why = policy.whyNot(claim, other).orElseThrow();
+        assertTrue(why.contains("bound to another claim"), why);
+        assertFalse(why.contains("someone-else"), "never the name of another, perhaps another tenant's, claim: " + why);
 
         Server ours = server("ours", Map.of());
         ours.getSpec().setServerClaimRef(new ObjectReference("ns", "c"));

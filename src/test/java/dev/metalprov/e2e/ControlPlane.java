@@ -35,6 +35,9 @@ final class ControlPlane implements AutoCloseable {
     private int port;
     private Path kubeconfig;
     private KubernetesClient admin;
+    // The admin client's own Vert.x, on daemon threads and closed with the control plane: a client
+    // left to create its own keeps non-daemon threads, and Maven's exec:java waits for those forever.
+    private io.vertx.core.Vertx vertx;
 
     private ControlPlane(Path work) {
         this.work = work;
@@ -137,7 +140,11 @@ final class ControlPlane implements AutoCloseable {
     private void awaitReady() {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withOauthToken(adminToken)
                 .withTrustCerts(true).withDisableHostnameVerification(true).build();
-        admin = new KubernetesClientBuilder().withConfig(config).build();
+        vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setUseDaemonThread(true)
+                .setFileSystemOptions(new io.vertx.core.file.FileSystemOptions().setFileCachingEnabled(false)
+                        .setClassPathResolvingEnabled(false)));
+        admin = new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientFactory(new io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory(vertx)).build();
         Awaitility.await("kube-apiserver on " + url() + " to be ready (logs: " + work.resolve("logs") + ")")
                 .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> {
@@ -175,6 +182,9 @@ final class ControlPlane implements AutoCloseable {
     public void close() {
         if (admin != null) {
             admin.close();
+        }
+        if (vertx != null) {
+            vertx.close();
         }
         for (int i = processes.size() - 1; i >= 0; i--) {
             Processes.stop(processes.get(i));

@@ -36,7 +36,15 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     static OperatorProcess start(ControlPlane plane, Path work, Map<String, String> settings) {
-        OperatorProcess operator = launch(plane, plane.url(), work, "operator", settings);
+        return start(plane, work, settings, List.of());
+    }
+
+    /**
+     * Starts the operator with these options for its JVM (heap size, GC), put before {@code -jar};
+     * the native executable takes none.
+     */
+    static OperatorProcess start(ControlPlane plane, Path work, Map<String, String> settings, List<String> jvmOptions) {
+        OperatorProcess operator = launch(plane, plane.url(), work, "operator", settings, jvmOptions);
         try {
             operator.awaitReady(work, "operator");
             return operator;
@@ -51,7 +59,12 @@ final class OperatorProcess implements AutoCloseable {
      * proxy in front of it) and returns at once, without waiting for it to be ready.
      */
     static OperatorProcess launch(ControlPlane plane, String apiServerUrl, Path work, String log, Map<String, String> settings) {
-        List<String> command = command();
+        return launch(plane, apiServerUrl, work, log, settings, List.of());
+    }
+
+    static OperatorProcess launch(ControlPlane plane, String apiServerUrl, Path work, String log, Map<String, String> settings,
+            List<String> jvmOptions) {
+        List<String> command = command(jvmOptions);
         TokenRequest request = plane.admin().serviceAccounts().inNamespace(NAMESPACE).withName(SERVICE_ACCOUNT)
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7200L).endSpec().build());
         int port = Processes.freePort();
@@ -81,7 +94,7 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /** The packaged operator: the jar, or with -Pnative (operator.native) the native executable. */
-    private static List<String> command() {
+    private static List<String> command(List<String> jvmOptions) {
         if (Boolean.getBoolean("operator.native")) {
             try (var files = Files.list(Path.of("target"))) {
                 Path executable = files.filter(f -> f.getFileName().toString().endsWith("-runner") && Files.isExecutable(f))
@@ -95,18 +108,47 @@ final class OperatorProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the end-to-end tests run after package");
         }
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        return command;
     }
 
     /** The operator's resident memory, in KiB, as the kernel counts it (VmRSS). */
     long residentKiB() {
+        return status("VmRSS");
+    }
+
+    /**
+     * A number of the operator's /proc status, e.g. {@code Threads}, {@code VmRSS} or
+     * {@code VmHWM} (peak resident, KiB); -1 when it cannot be read.
+     */
+    long status(String field) {
         try {
             return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
+                    .filter(l -> l.startsWith(field + ":")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst()
                     .orElse(-1);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * Starts the kernel's peak resident count (VmHWM) again from now; false where the kernel
+     * does not let this process do so.
+     */
+    boolean resetPeakResident() {
+        try {
+            Files.writeString(Path.of("/proc", String.valueOf(process.pid()), "clear_refs"), "5");
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** Where the operator's Prometheus metrics are served. */
