@@ -89,9 +89,20 @@ public class BMCReconciler implements Reconciler<BMC> {
     @Inject
     Clock clock;
 
-    private final FailureBackoff backoff = new FailureBackoff();
     private InformerEventSource<BMCSecret, BMC> secrets;
     private InformerEventSource<Server, BMC> servers;
+    /** The BMC's BMCSecret from the informer cache; a BMC object names no other BMC. */
+    private final BmcDirectory directory = new BmcDirectory() {
+        @Override
+        public Optional<BMC> bmc(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<BMCSecret> secret(String name) {
+            return secrets.get(new ResourceID(name));
+        }
+    };
 
     @Inject
     FleetGauges fleet;
@@ -147,10 +158,9 @@ public class BMCReconciler implements Reconciler<BMC> {
      * access, or the last is older than the resync interval, or failed and its backoff is over.
      */
     private Duration connect(BMC bmc) {
-        String name = bmc.getMetadata().getName();
         BmcAccess access;
         try {
-            access = resolver.resolve(bmc, directory());
+            access = resolver.resolve(bmc, directory);
         } catch (BmcException e) {
             report(bmc, BMCState.ERROR, e.reason(), e.getMessage());
             // The missing BMCSecret wakes the BMC when it appears.
@@ -164,8 +174,8 @@ public class BMCReconciler implements Reconciler<BMC> {
         }
         if (!probe.succeeded()) {
             BmcException e = probe.failure();
-            report(bmc, BMCState.ERROR, reasonOf(e), e.getMessage());
-            Duration wait = backoff.failed(name + "@" + probe.at(), config.errorBackoff(), config.maxErrorBackoff());
+            report(bmc, BMCState.ERROR, e.reason(), e.getMessage());
+            Duration wait = FailureBackoff.after(probe.failuresInARow(), config.errorBackoff(), config.maxErrorBackoff());
             Instant due = probe.at().plus(wait);
             if (!due.isAfter(now)) {
                 probes.start(bmc, access);
@@ -173,7 +183,6 @@ public class BMCReconciler implements Reconciler<BMC> {
             }
             return Duration.between(now, due);
         }
-        backoff.succeeded(name);
         apply(bmc, probe);
         Instant due = probe.at().plus(config.powerResyncInterval());
         if (!due.isAfter(now)) {
@@ -198,13 +207,6 @@ public class BMCReconciler implements Reconciler<BMC> {
             ensureServer(bmc, n++, system.getKey(), system.getValue());
         }
         report(bmc, BMCState.ENABLED, CONNECTED, "connected over Redfish; " + probe.systems().size() + " systems");
-    }
-
-    private static String reasonOf(BmcException e) {
-        return switch (e.reason()) {
-            case BmcException.AUTHENTICATION_FAILED, BmcException.CONNECTION_FAILED, BmcException.CONFIGURATION_ERROR -> e.reason();
-            default -> e.reason() == null ? BmcException.INTERNAL_SERVER_ERROR : e.reason();
-        };
     }
 
     /** The Server of the BMC's n-th system, created once; the operator does not rewrite servers it made. */
@@ -240,19 +242,6 @@ public class BMCReconciler implements Reconciler<BMC> {
         }
     }
 
-    private BmcDirectory directory() {
-        return new BmcDirectory() {
-            @Override
-            public Optional<BMC> bmc(String name) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<BMCSecret> secret(String name) {
-                return secrets.get(new ResourceID(name));
-            }
-        };
-    }
 
     private void report(BMC bmc, BMCState state, String reason, String message) {
         BMCStatus status = bmc.getStatus();

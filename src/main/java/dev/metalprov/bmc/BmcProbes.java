@@ -2,9 +2,6 @@ package dev.metalprov.bmc;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +16,7 @@ import dev.metalprov.redfish.BmcAccess;
 import dev.metalprov.redfish.BmcConnections;
 import dev.metalprov.redfish.Inventory.ManagerInfo;
 import dev.metalprov.server.BmcException;
+import dev.metalprov.server.BmcFailures;
 
 /**
  * Asks BMCs what they are and which systems they manage, off the reconcile threads, and keeps the
@@ -42,8 +40,10 @@ public class BmcProbes {
      * @param manager what the BMC is, when the probe succeeded
      * @param systems system path to UUID, in the order the BMC lists them, when it succeeded
      * @param failure why it failed, or null
+     * @param failuresInARow how many probes in a row failed, this one included (0 when it succeeded)
      */
-    public record Probe(BmcAccess access, ManagerInfo manager, Map<String, String> systems, BmcException failure, Instant at) {
+    public record Probe(BmcAccess access, ManagerInfo manager, Map<String, String> systems, BmcException failure,
+            int failuresInARow, Instant at) {
 
         public boolean succeeded() {
             return failure == null;
@@ -82,8 +82,9 @@ public class BmcProbes {
             probe = CompletableFuture.failedFuture(e);
         }
         probe.whenComplete((answer, error) -> {
-            probes.put(bmc, error == null ? answer
-                    : new Probe(access, null, null, dev.metalprov.server.BmcFailures.of(error), clock.instant()));
+            probes.compute(bmc, (key, previous) -> error == null ? answer
+                    : new Probe(access, null, null, BmcFailures.of(error), previous == null ? 1 : previous.failuresInARow() + 1,
+                            clock.instant()));
             inFlight.remove(bmc);
             wake.accept(name);
         });
@@ -96,19 +97,7 @@ public class BmcProbes {
     }
 
     private CompletableFuture<Probe> probe(Bmc connection, BmcAccess access, Map<String, String> known) {
-        return connection.manager().thenCompose(manager -> connection.systemUris().thenCompose(uris -> {
-            List<CompletableFuture<String>> uuids = new ArrayList<>();
-            for (String uri : uris) {
-                String uuid = known.get(uri);
-                uuids.add(uuid != null ? CompletableFuture.completedFuture(uuid) : connection.systemUuid(uri));
-            }
-            return CompletableFuture.allOf(uuids.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                Map<String, String> systems = new LinkedHashMap<>();
-                for (int i = 0; i < uris.size(); i++) {
-                    systems.put(uris.get(i), uuids.get(i).join());
-                }
-                return new Probe(access, manager, systems, null, clock.instant());
-            });
-        }));
+        return connection.manager().thenCompose(manager -> connection.systemUuids(known)
+                .thenApply(systems -> new Probe(access, manager, systems, null, 0, clock.instant())));
     }
 }

@@ -34,6 +34,9 @@ public class BmcConnections {
     /** A connection nobody used for this long belongs to a BMC that went away: it is closed. */
     static final Duration IDLE = Duration.ofMinutes(10);
 
+    /** How often idle endpoints are looked for. */
+    static final Duration SWEEP = Duration.ofMinutes(1);
+
     @Inject
     Clock clock;
 
@@ -45,6 +48,8 @@ public class BmcConnections {
     private RedfishTransport transport;
     private final Map<URI, RedfishBmc> connections = new ConcurrentHashMap<>();
     private final Map<URI, Instant> lastUsed = new ConcurrentHashMap<>();
+    /** When idle endpoints were last looked for: not on every request, as that walks every endpoint. */
+    private volatile Instant lastSweep = Instant.MIN;
 
     public BmcConnections() {
     }
@@ -91,6 +96,10 @@ public class BmcConnections {
     }
 
     private void closeIdle(Instant now) {
+        if (lastSweep.plus(SWEEP).isAfter(now)) {
+            return;
+        }
+        lastSweep = now;
         lastUsed.forEach((endpoint, used) -> {
             if (used.plus(IDLE).isBefore(now) && lastUsed.remove(endpoint, used)) {
                 RedfishBmc idle = connections.remove(endpoint);

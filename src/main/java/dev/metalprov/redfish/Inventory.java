@@ -1,6 +1,8 @@
 package dev.metalprov.redfish;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** What a BMC tells about the machines it manages and about itself. */
@@ -11,6 +13,26 @@ public interface Inventory {
 
     /** The UUID of one system: one request, no walk of its inventory. */
     CompletableFuture<String> systemUuid(String systemUri);
+
+    /**
+     * Each system's UUID by its path, in the order the BMC lists them: one request for the list,
+     * and one per system that {@code known} (path to UUID, from an earlier call) does not hold.
+     * A system that reports no UUID maps to null.
+     */
+    default CompletableFuture<Map<String, String>> systemUuids(Map<String, String> known) {
+        return systemUris().thenCompose(uris -> {
+            List<CompletableFuture<String>> uuids = uris.stream()
+                    .map(uri -> known.containsKey(uri) ? CompletableFuture.completedFuture(known.get(uri)) : systemUuid(uri))
+                    .toList();
+            return CompletableFuture.allOf(uuids.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Map<String, String> systems = new LinkedHashMap<>();
+                for (int i = 0; i < uris.size(); i++) {
+                    systems.put(uris.get(i), uuids.get(i).join());
+                }
+                return systems;
+            });
+        });
+    }
 
     /** The whole inventory of one system (processors, network interfaces): a request per part. */
     CompletableFuture<SystemInventory> system(String systemUri);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.server.BmcException;
+import dev.metalprov.server.BmcFailures;
 import dev.metalprov.server.PowerAdapter.BootOverride;
 import dev.metalprov.server.PowerAdapter.NetworkBoot;
 
@@ -151,7 +152,7 @@ public class RedfishBmc implements Bmc {
                 json.path("Members").forEach(m -> members.add(m.path("@odata.id").asText()));
                 return CompletableFuture.completedFuture(members);
             }
-            Throwable cause = RedfishClient.unwrap(error);
+            Throwable cause = BmcFailures.unwrap(error);
             if (cause instanceof BmcException e && !BmcException.AUTHENTICATION_FAILED.equals(e.reason())
                     && !BmcException.CONNECTION_FAILED.equals(e.reason()) && !BmcException.TLS_FAILED.equals(e.reason())) {
                 LOG.debugf("%s cannot be read: %s", collection, e.getMessage());

@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.metalprov.server.BmcException;
+import dev.metalprov.server.BmcFailures;
 
 /**
  * One BMC endpoint's Redfish service, spoken as a careful client does, without ever holding a
@@ -172,7 +172,7 @@ public class RedfishClient implements AutoCloseable {
                     if (error == null) {
                         return CompletableFuture.completedFuture(reply.json());
                     }
-                    Throwable cause = unwrap(error);
+                    Throwable cause = BmcFailures.unwrap(error);
                     if (cause instanceof PreconditionFailed) {
                         if (!again) {
                             return patch(path, body, true);
@@ -226,7 +226,7 @@ public class RedfishClient implements AutoCloseable {
     private void judge(Call call, int attempt, boolean reloggedIn, CompletableFuture<Reply> result, Sent sent, Throwable error) {
         URI uri = access.endpoint().resolve(call.path());
         if (error != null) {
-            Throwable cause = unwrap(error);
+            Throwable cause = BmcFailures.unwrap(error);
             if (!(cause instanceof IOException io)) {
                 result.completeExceptionally(asBmcException(cause));
                 return;
@@ -343,7 +343,7 @@ public class RedfishClient implements AutoCloseable {
         CompletableFuture<T> done = new CompletableFuture<>();
         acquire().whenComplete((granted, refused) -> {
             if (refused != null) {
-                done.completeExceptionally(unwrap(refused));
+                done.completeExceptionally(BmcFailures.unwrap(refused));
                 return;
             }
             CompletableFuture<T> sent;
@@ -356,7 +356,7 @@ public class RedfishClient implements AutoCloseable {
             sent.whenComplete((value, error) -> {
                 release();
                 if (error != null) {
-                    done.completeExceptionally(unwrap(error));
+                    done.completeExceptionally(BmcFailures.unwrap(error));
                 } else {
                     done.complete(value);
                 }
@@ -458,7 +458,7 @@ public class RedfishClient implements AutoCloseable {
         }
         login().whenComplete((value, error) -> {
             if (error != null) {
-                pending.completeExceptionally(unwrap(error));
+                pending.completeExceptionally(BmcFailures.unwrap(error));
             } else {
                 pending.complete(value);
             }
@@ -571,17 +571,8 @@ public class RedfishClient implements AutoCloseable {
 
     // ---- what went wrong, in words ---------------------------------------------------------------
 
-    /** Strips the wrappers futures put around a failure. */
-    static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     private BmcException asBmcException(Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = BmcFailures.unwrap(error);
         if (cause instanceof BmcException bmc) {
             return bmc;
         }
@@ -616,7 +607,7 @@ public class RedfishClient implements AutoCloseable {
 
     /** What went wrong, in a few words and never "null": the telling exception of the cause chain. */
     static String rootCause(Throwable error, Settings settings) {
-        List<Throwable> chain = chain(unwrap(error));
+        List<Throwable> chain = chain(BmcFailures.unwrap(error));
         for (Throwable t : chain) {
             if (t instanceof HttpConnectTimeoutException) {
                 return settings == null ? "no connection in time" : "no connection within " + human(settings.connectTimeout());

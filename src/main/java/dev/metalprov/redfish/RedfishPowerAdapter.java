@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +17,7 @@ import jakarta.inject.Inject;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.redfish.Inventory.SystemInventory;
 import dev.metalprov.server.BmcException;
+import dev.metalprov.server.BmcFailures;
 import dev.metalprov.server.Machine;
 import dev.metalprov.server.PowerAdapter;
 
@@ -73,7 +73,7 @@ public class RedfishPowerAdapter implements PowerAdapter {
         try {
             Bmc bmc = connections.connect(machine.access());
             return systemUri(machine, bmc).thenCompose(uri -> action.apply(bmc, uri)).whenComplete((value, error) -> {
-                if (error != null && machine.systemUri() == null && RedfishClient.unwrap(error) instanceof BmcException e
+                if (error != null && machine.systemUri() == null && BmcFailures.unwrap(error) instanceof BmcException e
                         && BmcException.SYSTEM_NOT_FOUND.equals(e.reason())) {
                     SystemIndex index = indexes.get(machine.access().endpoint());
                     if (index != null) {
@@ -161,18 +161,14 @@ public class RedfishPowerAdapter implements PowerAdapter {
 
         /** One GET of the collection and one of each system: its UUID, nothing of its inventory. */
         private CompletableFuture<Map<String, String>> list(Bmc bmc) {
-            return bmc.systemUris().thenCompose(uris -> {
-                List<CompletableFuture<String>> uuids = uris.stream().map(bmc::systemUuid).toList();
-                return CompletableFuture.allOf(uuids.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                    Map<String, String> found = new HashMap<>();
-                    for (int i = 0; i < uris.size(); i++) {
-                        String systemUuid = uuids.get(i).join();
-                        if (systemUuid != null) {
-                            found.putIfAbsent(systemUuid.toLowerCase(Locale.ROOT), uris.get(i));
-                        }
+            return bmc.systemUuids(Map.of()).thenApply(systems -> {
+                Map<String, String> byUuid = new HashMap<>();
+                systems.forEach((uri, systemUuid) -> {
+                    if (systemUuid != null) {
+                        byUuid.putIfAbsent(systemUuid.toLowerCase(Locale.ROOT), uri);
                     }
-                    return Map.copyOf(found);
                 });
+                return Map.copyOf(byUuid);
             });
         }
 

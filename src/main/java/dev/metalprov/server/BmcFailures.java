@@ -9,12 +9,18 @@ public final class BmcFailures {
     private BmcFailures() {
     }
 
-    /** The BMC's own account of a failure; anything else is a fault of ours, named by its type. */
-    public static BmcException of(Throwable error) {
+    /** Strips the wrappers futures put around a failure. */
+    public static Throwable unwrap(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        return cause;
+    }
+
+    /** The BMC's own account of a failure; anything else is a fault of ours, named by its type. */
+    public static BmcException of(Throwable error) {
+        Throwable cause = unwrap(error);
         if (cause instanceof BmcException bmc) {
             return bmc;
         }

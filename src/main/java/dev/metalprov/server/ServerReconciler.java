@@ -31,6 +31,7 @@ import dev.metalprov.claim.ClaimBindingPolicy;
 import dev.metalprov.claim.ServerIndex;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
+import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.metrics.ClaimMetrics;
 import dev.metalprov.metrics.FleetGauges;
@@ -112,6 +113,18 @@ public class ServerReconciler implements Reconciler<Server> {
     private InformerEventSource<ServerBootConfiguration, Server> bootConfigurations;
     private InformerEventSource<BMC, Server> bmcs;
     private InformerEventSource<BMCSecret, Server> bmcSecrets;
+    /** BMC objects and BMCSecrets from this controller's informer caches. */
+    private final BmcDirectory directory = new BmcDirectory() {
+        @Override
+        public Optional<BMC> bmc(String name) {
+            return bmcs.get(new ResourceID(name));
+        }
+
+        @Override
+        public Optional<BMCSecret> secret(String name) {
+            return bmcSecrets.get(new ResourceID(name));
+        }
+    };
 
     @Override
     public List<EventSource<?, Server>> prepareEventSources(EventSourceContext<Server> context) {
@@ -190,7 +203,7 @@ public class ServerReconciler implements Reconciler<Server> {
         Optional<Machine> machine = Optional.empty();
         Failure unresolvable = null;
         try {
-            machine = Optional.of(new Machine(name(server), resolver.resolve(server, directory()), server.getSpec().getSystemURI(),
+            machine = Optional.of(new Machine(name(server), resolver.resolve(server, directory), server.getSpec().getSystemURI(),
                     server.getSpec().getSystemUUID()));
         } catch (BmcException e) {
             unresolvable = new Failure(e.reason(), e.getMessage(), now, 1);
@@ -315,9 +328,8 @@ public class ServerReconciler implements Reconciler<Server> {
         if (bmcReadySince(situation.server(), failure.at())) {
             return Optional.empty();
         }
-        long backoff = Math.min(config.maxErrorBackoff().toMillis(),
-                config.errorBackoff().toMillis() << Math.min(failure.consecutive() - 1, 20));
-        return Optional.of(failure.at().plusMillis(backoff));
+        return Optional.of(failure.at().plus(FailureBackoff.after(failure.consecutive(), config.errorBackoff(),
+                config.maxErrorBackoff())));
     }
 
     private boolean bmcReadySince(Server server, Instant since) {
@@ -332,19 +344,6 @@ public class ServerReconciler implements Reconciler<Server> {
                 .isPresent();
     }
 
-    private BmcDirectory directory() {
-        return new BmcDirectory() {
-            @Override
-            public Optional<BMC> bmc(String name) {
-                return bmcs.get(new ResourceID(name));
-            }
-
-            @Override
-            public Optional<BMCSecret> secret(String name) {
-                return bmcSecrets.get(new ResourceID(name));
-            }
-        };
-    }
 
     private Optional<ServerClaim> claimOf(Server server) {
         ObjectReference ref = server.getSpec().getServerClaimRef();
