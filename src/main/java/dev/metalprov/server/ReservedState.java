@@ -92,10 +92,13 @@ public class ReservedState implements StateHandler {
             PowerSequencer.Step on = power.on(s.bmc(), s.now());
             return Plan.to(ServerState.RESERVED).send(on.command()).recheckAfter(on.recheck());
         }
-        NetworkBoot wanted = networkBoot(s, boot);
+        NetworkBootChoice choice = networkBoot(s, boot);
+        NetworkBoot wanted = choice.boot();
         OverrideReading reading = s.bmc().override();
         if (reading == null || !uid.equals(reading.bootConfigurationUid())) {
-            return Plan.to(ServerState.RESERVED).send(new BootOnce(wanted, uid)).recheckAfter(config.powerPollInterval());
+            Plan plan = Plan.to(ServerState.RESERVED).send(new BootOnce(wanted, uid)).recheckAfter(config.powerPollInterval());
+            // Said once per override asked for, not on every pass.
+            return choice.fallback() == null ? plan : plan.warning(choice.fallback(), choice.why());
         }
         if (reading.confirmed()) {
             Plan plan = Plan.write(ServerState.RESERVED, "record the confirmed one-time network boot", server -> {
@@ -122,18 +125,24 @@ public class ReservedState implements StateHandler {
         return plan.recheckAfter(java.time.Duration.between(s.now(), reading.at().plus(config.powerActionRetryInterval())));
     }
 
+    /** The network boot chosen, and why it fell back to PXE when it did. */
+    private record NetworkBootChoice(NetworkBoot boot, String fallback, String why) {
+    }
+
     /** PXE into iPXE, or UEFI HTTP boot of the image's UKI when the configuration asks for it. */
-    private NetworkBoot networkBoot(Situation s, ServerBootConfiguration boot) {
+    private NetworkBootChoice networkBoot(Situation s, ServerBootConfiguration boot) {
         BootMethod method;
         try {
             method = BootMethod.of(boot);
         } catch (IllegalArgumentException e) {
-            return NetworkBoot.pxe();
+            return new NetworkBootChoice(NetworkBoot.pxe(), "UnknownBootMethod", e.getMessage() + "; booting over PXE");
         }
         if (method == BootMethod.IPXE) {
-            return NetworkBoot.pxe();
+            return new NetworkBootChoice(NetworkBoot.pxe(), null, null);
         }
         return bootUrls.layer(s.server().getSpec().getSystemUUID().toLowerCase(Locale.ROOT), BootImage.Part.UKI)
-                .map(NetworkBoot::uefiHttp).orElse(NetworkBoot.pxe());
+                .map(uri -> new NetworkBootChoice(NetworkBoot.uefiHttp(uri), null, null))
+                .orElse(new NetworkBootChoice(NetworkBoot.pxe(), "BootURLUnknown",
+                        "UEFI HTTP boot needs metal.boot.advertised-url; booting over PXE"));
     }
 }

@@ -281,31 +281,17 @@ class BmcOutageIT {
 
     /** Waits for the condition, checked every 250 ms, and fails with the progress made when the deadline passes. */
     private static void until(String what, Duration deadline, BooleanSupplier condition, Supplier<String> progress) {
-        long end = System.nanoTime() + deadline.toNanos();
-        RuntimeException last = null;
-        while (true) {
+        try {
+            org.awaitility.Awaitility.await(what).atMost(deadline).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(condition::getAsBoolean);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String state;
             try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = e;
+                state = progress.get();
+            } catch (RuntimeException unknown) {
+                state = "progress unknown: " + unknown.getMessage();
             }
-            if (System.nanoTime() - end >= 0) {
-                String state;
-                try {
-                    state = progress.get();
-                } catch (RuntimeException e) {
-                    state = "progress unknown: " + e.getMessage();
-                }
-                throw new AssertionError("not within " + deadline.toSeconds() + " s: " + what + " (" + state + ")", last);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + what, e);
-            }
+            throw new AssertionError("not within " + deadline.toSeconds() + " s: " + what + " (" + state + ")", e);
         }
     }
 }

@@ -372,24 +372,12 @@ public final class ScaleBenchmark {
 
     /** Waits for the condition, checked every 200 ms, or throws {@link StepTimedOut} with the progress made. */
     private static void until(String step, Duration deadline, BooleanSupplier condition, java.util.function.Supplier<String> progress) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // The API server is busy; ask again.
-            }
-            if (System.nanoTime() - end >= 0) {
-                throw new StepTimedOut(step, deadline, progress.get());
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StepTimedOut(step, deadline, "interrupted; " + progress.get());
-            }
+        try {
+            // An exception is the API server being busy: ask again.
+            org.awaitility.Awaitility.await(step).atMost(deadline).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(condition::getAsBoolean);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new StepTimedOut(step, deadline, progress.get());
         }
     }
 

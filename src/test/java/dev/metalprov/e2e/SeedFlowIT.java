@@ -83,11 +83,14 @@ class SeedFlowIT {
         // Never powered before the boot configuration was Ready: the power-on came after Ready, by the record.
         java.time.Instant readyAt = java.time.Instant.parse(Conditions.find(ready.getStatus().getConditions(), "ImageValidation")
                 .orElseThrow().getLastTransitionTime());
-        var poweringOn = await("the PoweringOn event of my-server", () -> admin.v1().events().inNamespace("default").list()
-                .getItems().stream().filter(e -> "my-server".equals(e.getInvolvedObject().getName())
-                        && "PoweringOn".equals(e.getReason())).findFirst().orElse(null), Objects::nonNull);
-        assertFalse(java.time.Instant.parse(poweringOn.getFirstTimestamp()).isBefore(readyAt),
-                "powered on at " + poweringOn.getFirstTimestamp() + ", before the boot configuration was Ready at " + readyAt);
+        // Only this claim's events: my-server may have been powered on for an earlier claim.
+        java.time.Instant claimedAt = java.time.Instant.parse(claim.getMetadata().getCreationTimestamp());
+        var poweringOn = await("the PoweringOn event of my-server for this claim", () -> admin.v1().events().inNamespace("default")
+                .list().getItems().stream().filter(e -> "my-server".equals(e.getInvolvedObject().getName())
+                        && "PoweringOn".equals(e.getReason())
+                        && !java.time.Instant.parse(e.getFirstTimestamp()).isBefore(claimedAt)).toList(), events -> !events.isEmpty());
+        poweringOn.forEach(event -> assertFalse(java.time.Instant.parse(event.getFirstTimestamp()).isBefore(readyAt),
+                "powered on at " + event.getFirstTimestamp() + ", before the boot configuration was Ready at " + readyAt));
 
         // The machine, now booting from the network, fetches its script and then its Ignition.
         String uuid = EndToEnd.SEED_RACK.get(0).uuid();
