@@ -109,7 +109,10 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
                     "METAL_IGNITION_SECRET_RECHECK_INTERVAL", "2s",
                     "METAL_GRACEFUL_SHUTDOWN_TIMEOUT", "20s",
                     "METAL_ERROR_BACKOFF", "1s",
-                    "METAL_MAX_ERROR_BACKOFF", "10s"));
+                    "METAL_MAX_ERROR_BACKOFF", "10s",
+                    // Longer than the graceful shutdown timeout, as in the defaults (5 min against 120 s).
+                    "METAL_RELEASE_TIMEOUT", "30s",
+                    "METAL_POWER_ACTION_RETRY_INTERVAL", "10s"));
             settings.putAll(boot.operatorSettings());
             OperatorProcess operator = OperatorProcess.start(plane, work, settings);
             Environment environment = new Environment(plane, seedRack, poolRack, raceRack, operator, boot);

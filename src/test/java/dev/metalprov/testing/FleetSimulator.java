@@ -71,6 +71,8 @@ public final class FleetSimulator implements AutoCloseable {
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private volatile Duration powerTransition = Duration.ofMillis(500);
     private volatile boolean closed;
+    private volatile java.nio.file.Path keyStore;
+    private volatile String keyStorePassword;
 
     /** A fleet with two event loops whose BMCs take these Basic credentials. */
     public FleetSimulator(String username, String password) {
@@ -85,6 +87,16 @@ public final class FleetSimulator implements AutoCloseable {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1).setUseDaemonThread(true)
                 .setInternalBlockingPoolSize(1)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    }
+
+    /**
+     * BMCs added from now on speak HTTPS with the key and certificate of this PKCS#12 or JKS key
+     * store (the first key in it), as BMCs with their own self-signed certificates do.
+     */
+    public FleetSimulator tls(java.nio.file.Path keyStore, String password) {
+        this.keyStore = keyStore;
+        this.keyStorePassword = password;
+        return this;
     }
 
     /** How long a Reset shows PoweringOn or PoweringOff before the new state; 500 ms unless set. */
@@ -171,6 +183,9 @@ public final class FleetSimulator implements AutoCloseable {
         private final Set<Fault> faults = EnumSet.noneOf(Fault.class);
         private volatile HttpServer server;
         private volatile int port;
+        /** The key store of its TLS, or null for plain HTTP: fixed when the BMC is added. */
+        private final java.nio.file.Path tls = keyStore;
+        private final String tlsPassword = keyStorePassword;
 
         private String power = "Off";
         private String pendingPower;
@@ -269,8 +284,14 @@ public final class FleetSimulator implements AutoCloseable {
 
         private Future<HttpServer> listen(int onPort) {
             // HTTP/1.1 only, as BMCs speak it: no h2c upgrade, so one hung request holds one connection.
-            HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(onPort)
-                    .setReuseAddress(true).setIdleTimeout(0).setHttp2ClearTextEnabled(false));
+            HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(onPort)
+                    .setReuseAddress(true).setIdleTimeout(0).setHttp2ClearTextEnabled(false);
+            if (tls != null) {
+                options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.KeyStoreOptions()
+                        .setType(tls.getFileName().toString().endsWith(".jks") ? "JKS" : "PKCS12")
+                        .setPath(tls.toString()).setPassword(tlsPassword));
+            }
+            HttpServer created = vertx.createHttpServer(options);
             created.requestHandler(this::handle);
             return created.listen().onSuccess(s -> {
                 server = s;
