@@ -2,8 +2,10 @@ package dev.metalprov.server;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import dev.metalprov.api.v1alpha1.ServerPowerState;
+import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.redfish.Inventory.SystemInventory;
 import dev.metalprov.server.PowerAdapter.BootOverride;
 import dev.metalprov.server.PowerAdapter.NetworkBoot;
@@ -41,6 +43,18 @@ public record Observation(ServerPowerState power, Instant powerReadAt, IssuedAct
 
     /** Why the last exchange failed, and how many in a row did. */
     public record Failure(String reason, String message, Instant at, int consecutive) {
+
+        /**
+         * When the BMC may be asked again: after a backoff that doubles with each failure in a row,
+         * or at once when the BMC object turned Ready after this failure (it answers again).
+         */
+        public Instant retryAt(Duration first, Duration ceiling, Optional<Instant> bmcReadySince) {
+            // Condition times have whole seconds: a Ready in the failure's second counts as after it.
+            if (bmcReadySince.filter(ready -> !ready.isBefore(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).isPresent()) {
+                return at;
+            }
+            return at.plus(FailureBackoff.after(consecutive, first, ceiling));
+        }
     }
 
     /** The power read after the last action was issued, if any: the BMC's answer to that action. */

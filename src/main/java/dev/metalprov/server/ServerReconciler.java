@@ -31,7 +31,6 @@ import dev.metalprov.claim.ClaimBindingPolicy;
 import dev.metalprov.claim.ServerIndex;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
-import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.metrics.ClaimMetrics;
 import dev.metalprov.metrics.FleetGauges;
@@ -316,34 +315,24 @@ public class ServerReconciler implements Reconciler<Server> {
         }
     }
 
-    /**
-     * When a failing BMC may be tried again: after a backoff that doubles with each failure in a
-     * row, or at once when its BMC object turned Ready after the failure.
-     */
+    /** When a failing BMC may be tried again; none while it has not failed. */
     private Optional<Instant> retryAt(Situation situation) {
         Failure failure = situation.bmc().failure();
-        if (failure == null) {
-            return Optional.empty();
-        }
-        if (bmcReadySince(situation.server(), failure.at())) {
-            return Optional.empty();
-        }
-        return Optional.of(failure.at().plus(FailureBackoff.after(failure.consecutive(), config.errorBackoff(),
-                config.maxErrorBackoff())));
+        return failure == null ? Optional.empty()
+                : Optional.of(failure.retryAt(config.errorBackoff(), config.maxErrorBackoff(), bmcReadySince(situation.server())));
     }
 
-    private boolean bmcReadySince(Server server, Instant since) {
+    /** When the server's BMC object last turned Ready, if it is Ready. */
+    private Optional<Instant> bmcReadySince(Server server) {
         if (server.getSpec().getBmcRef() == null) {
-            return false;
+            return Optional.empty();
         }
         return bmcs.get(new ResourceID(server.getSpec().getBmcRef().getName()))
                 .filter(bmc -> bmc.getStatus() != null)
                 .flatMap(bmc -> Conditions.find(bmc.getStatus().getConditions(), "Ready"))
                 .filter(ready -> Conditions.TRUE.equals(ready.getStatus()) && ready.getLastTransitionTime() != null)
-                .filter(ready -> Instant.parse(ready.getLastTransitionTime()).isAfter(since))
-                .isPresent();
+                .map(ready -> Instant.parse(ready.getLastTransitionTime()));
     }
-
 
     private Optional<ServerClaim> claimOf(Server server) {
         ObjectReference ref = server.getSpec().getServerClaimRef();

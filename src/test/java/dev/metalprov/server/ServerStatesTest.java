@@ -202,6 +202,22 @@ class ServerStatesTest {
         assertEquals(List.of("ForceOff"), bmc.actions.stream().filter(a -> !a.equals("Read")).toList());
     }
 
+    @Test
+    void aFailingBmcIsAskedAgainAfterItsBackoffOrAtOnceWhenItsBmcTurnsReady() {
+        Instant failed = Instant.parse("2026-01-01T00:00:10.500Z");
+        Observation.Failure third = new Observation.Failure(BmcException.CONNECTION_FAILED, "connection refused", failed, 3);
+        Duration first = Duration.ofSeconds(5);
+        Duration ceiling = Duration.ofMinutes(5);
+        assertEquals(failed.plusSeconds(20), third.retryAt(first, ceiling, Optional.empty()), "5 s doubled twice");
+        assertEquals(failed.plusSeconds(20), third.retryAt(first, ceiling, Optional.of(failed.minusSeconds(60))),
+                "a BMC Ready since before the failure says nothing new");
+        assertEquals(failed, third.retryAt(first, ceiling, Optional.of(failed.plusSeconds(3))), "Ready again after the failure");
+        assertEquals(failed, third.retryAt(first, ceiling, Optional.of(Instant.parse("2026-01-01T00:00:10Z"))),
+                "Ready in the failure's second, as condition times have whole seconds");
+        Observation.Failure many = new Observation.Failure(BmcException.CONNECTION_FAILED, "connection refused", failed, 40);
+        assertEquals(failed.plus(ceiling), many.retryAt(first, ceiling, Optional.empty()), "never beyond the ceiling");
+    }
+
     // --- the passes ---
 
     Plan pass() {
