@@ -125,8 +125,8 @@ class RedfishLifecycleTest {
         cluster.awaitServer("rack-1-system-2", "to be Reserved", s -> s.getStatus().getState() == ServerState.RESERVED);
         // The operator reads the reserved machine's power again, and still does not power it.
         int seen = rack.requests().size();
-        cluster.awaitUntil("node-2's power to be read while it waits", () -> rack.requests().subList(seen, rack.requests().size()),
-                later -> later.stream().anyMatch(r -> r.method().equals("GET") && r.path().equals("/redfish/v1/Systems/node-2")));
+        cluster.awaitUntil("node-2's power to be read while it waits", rack::requests, all -> all.subList(seen, all.size()).stream()
+                .anyMatch(r -> r.method().equals("GET") && r.path().equals("/redfish/v1/Systems/node-2")));
         assertTrue(rack.resets("node-2").isEmpty(), "not powered before the boot configuration is Ready");
 
         cluster.markReady("tenant", "c");
