@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds the control plane of the end-to-end tests (kube-apiserver and etcd) from the Go
-# module proxy, once per version, into a cache outside the work tree; prints the cache folder.
+# Builds the control plane of the end-to-end tests (kube-apiserver, kube-controller-manager and
+# etcd) from the Go module proxy, once per version, into a cache outside the work tree; prints the
+# cache folder.
+# The Kubernetes commands share one wrapper module, so they build from one set of sources.
 # kubectl comes from the machine.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 # The version a module requires, from its go.mod (a single require line or a require block).
 required() { awk -v m="$2" '($1 == m || ($1 == "require" && $2 == m)) && $0 !~ /=>/ { print ($1 == m ? $2 : $3); exit }' "$1"; }
-k8s_version=$(required "$here/kube-apiserver/go.mod" k8s.io/kubernetes)
+k8s_version=$(required "$here/kubernetes/go.mod" k8s.io/kubernetes)
 etcd_version=$(required "$here/etcd/go.mod" go.etcd.io/etcd/server/v3)
 if [ -z "$k8s_version" ] || [ -z "$etcd_version" ]; then
   echo "cannot read the pinned versions from the wrapper modules' go.mod" >&2
@@ -19,25 +21,28 @@ mkdir -p "$cache"
 command -v go >/dev/null || { echo "go is needed to build the test control plane" >&2; exit 1; }
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 
-build() { # name, module folder, ldflags
-  local name=$1 module=$2 ldflags=$3
+build() { # name, module folder, package in it, ldflags
+  local name=$1 module=$2 package=$3 ldflags=$4
   if [ -x "$cache/$name" ]; then
     return
   fi
   local started=$SECONDS
   echo "building $name into $cache (first run only)..." >&2
-  (cd "$module" && go build -trimpath -tags=selinux,notest -ldflags "$ldflags" -o "$cache/$name.partial" .)
+  (cd "$module" && go build -trimpath -tags=selinux,notest -ldflags "$ldflags" -o "$cache/$name.partial" "$package")
   mv "$cache/$name.partial" "$cache/$name"
   echo "built $name in $((SECONDS - started)) s" >&2
 }
 
 minor=${k8s_version#v1.}; minor=${minor%%.*}
-build kube-apiserver "$here/kube-apiserver" "-s -w \
+k8s_ldflags="-s -w \
   -X k8s.io/component-base/version.gitVersion=$k8s_version \
   -X k8s.io/component-base/version.gitMajor=1 \
   -X k8s.io/component-base/version.gitMinor=$minor \
   -X k8s.io/component-base/version.gitTreeState=clean \
   -X k8s.io/component-base/version.buildDate=1970-01-01T00:00:00Z"
-build etcd "$here/etcd" "-s -w"
+for command in kube-apiserver kube-controller-manager; do
+  build "$command" "$here/kubernetes" "./$command" "$k8s_ldflags"
+done
+build etcd "$here/etcd" . "-s -w"
 echo "$etcd_version" > "$cache/etcd.version"
 echo "$cache"

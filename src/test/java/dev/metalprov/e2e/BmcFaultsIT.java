@@ -36,9 +36,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * BMCs that misbehave while a tenant holds their machine, on the real API server with the
- * packaged operator: a BMC that dies during the release does not hold up the claim (the server is
- * quarantined and finishes its release once the BMC answers again), and a BMC that drops the
- * one-time network boot never gets its machine powered on.
+ * packaged operator: a BMC that dies during the release does not hold up the claim or its
+ * namespace (the server is quarantined and finishes its release once the BMC answers again), and a
+ * BMC that drops the one-time network boot never gets its machine powered on.
  */
 @ExtendWith(EndToEnd.class)
 class BmcFaultsIT {
@@ -64,19 +64,22 @@ class BmcFaultsIT {
         KubernetesClient admin = environment.plane.admin();
         Endpoint bmc = fleet.add(1).get(0);
         String server = rackWithOneServer(environment, "faults-dead", bmc);
-        ServerClaim claim = claimOn(environment, "dead", "faults-dead");
-        until("the claim's server to be powered On", () -> claim(admin, "dead"),
+        // The tenant's own namespace, deleted as a whole: the claim's finalizer must not hold it.
+        String tenant = "faults-tenant";
+        claimOn(environment, tenant, "dead", "faults-dead");
+        until("the claim's server to be powered On", () -> claim(admin, tenant, "dead"),
                 c -> c != null && c.getStatus() != null && Conditions.isTrue(c.getStatus().getConditions(), "PowerStateReached"));
         assertEquals("On", bmc.powerState());
 
         bmc.inject(Fault.HANG);
         Instant deleted = Instant.now();
-        admin.resource(claim).delete();
-        until("the claim to be gone although the BMC never confirms Off", () -> claim(admin, "dead"), Objects::isNull);
+        admin.namespaces().withName(tenant).delete();
+        until("the claim to be gone although the BMC never confirms Off", () -> claim(admin, tenant, "dead"), Objects::isNull);
+        until("the tenant's namespace to be gone", () -> admin.namespaces().withName(tenant).get(), Objects::isNull);
         Server quarantined = until("the server to be quarantined", () -> server(admin, server),
                 s -> s.getStatus().getState() == ServerState.ERROR
                         && Conditions.isTrue(s.getStatus().getConditions(), ServerConditions.QUARANTINED));
-        System.out.println("BmcFaultsIT: the claim of a dead BMC was gone "
+        System.out.println("BmcFaultsIT: the namespace of a claim on a dead BMC was gone "
                 + Duration.between(deleted, Instant.now()).toSeconds() + " s after its deletion");
         assertNotNull(quarantined.getSpec().getServerClaimRef(), "the quarantined server keeps its claim reference");
         assertEquals(ServerConditions.POWER_OFF_UNCONFIRMED,
@@ -97,9 +100,9 @@ class BmcFaultsIT {
         Endpoint bmc = fleet.add(1).get(0);
         bmc.inject(Fault.REVERT_BOOT_OVERRIDE);
         String server = rackWithOneServer(environment, "faults-revert", bmc);
-        claimOn(environment, "revert", "faults-revert");
+        claimOn(environment, NAMESPACE, "revert", "faults-revert");
 
-        ServerClaim refused = until("the claim to say the network boot is not kept", () -> claim(admin, "revert"),
+        ServerClaim refused = until("the claim to say the network boot is not kept", () -> claim(admin, NAMESPACE, "revert"),
                 c -> c != null && c.getStatus() != null && "NetworkBootNotKept".equals(
                         Conditions.reason(c.getStatus().getConditions(), "PowerStateReached").orElse(null)));
         assertFalse(Conditions.isTrue(refused.getStatus().getConditions(), "PowerStateReached"));
@@ -110,11 +113,11 @@ class BmcFaultsIT {
         assertEquals("Off", bmc.powerState());
 
         bmc.lift(Fault.REVERT_BOOT_OVERRIDE);
-        until("the claim's server to be powered On once the BMC keeps the override", () -> claim(admin, "revert"),
+        until("the claim's server to be powered On once the BMC keeps the override", () -> claim(admin, NAMESPACE, "revert"),
                 c -> Conditions.isTrue(c.getStatus().getConditions(), "PowerStateReached"));
         assertTrue(bmc.resets().contains("On"), "powered on once the override is kept: " + bmc.resets());
         admin.resources(ServerClaim.class).inNamespace(NAMESPACE).withName("revert").delete();
-        until("the revert claim to be gone", () -> claim(admin, "revert"), Objects::isNull);
+        until("the revert claim to be gone", () -> claim(admin, NAMESPACE, "revert"), Objects::isNull);
     }
 
     @Test
@@ -183,11 +186,11 @@ class BmcFaultsIT {
         return server;
     }
 
-    private static ServerClaim claimOn(EndToEnd.Environment environment, String name, String rack) {
+    private static ServerClaim claimOn(EndToEnd.Environment environment, String namespace, String name, String rack) {
         KubernetesClient admin = environment.plane.admin();
-        if (admin.namespaces().withName(NAMESPACE).get() == null) {
-            environment.plane.kubectl("create", "namespace", NAMESPACE).orFail("creating the namespace");
-            environment.plane.kubectl("create", "secret", "generic", "ignition", "-n", NAMESPACE,
+        if (admin.namespaces().withName(namespace).get() == null) {
+            environment.plane.kubectl("create", "namespace", namespace).orFail("creating the namespace");
+            environment.plane.kubectl("create", "secret", "generic", "ignition", "-n", namespace,
                     "--from-literal=ignition={\"ignition\":{\"version\":\"3.4.0\"}}").orFail("creating the Ignition Secret");
         }
         ServerClaim claim = admin.getKubernetesSerialization().unmarshal("""
@@ -204,12 +207,12 @@ class BmcFaultsIT {
                   image: my-osimage:latest
                   ignitionSecretRef:
                     name: ignition
-                """.formatted(name, NAMESPACE, rack), ServerClaim.class);
+                """.formatted(name, namespace, rack), ServerClaim.class);
         return admin.resource(claim).create();
     }
 
-    private static ServerClaim claim(KubernetesClient admin, String name) {
-        return admin.resources(ServerClaim.class).inNamespace(NAMESPACE).withName(name).get();
+    private static ServerClaim claim(KubernetesClient admin, String namespace, String name) {
+        return admin.resources(ServerClaim.class).inNamespace(namespace).withName(name).get();
     }
 
     private static Server server(KubernetesClient admin, String name) {

@@ -22,10 +22,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
- * A real control plane on 127.0.0.1: etcd and kube-apiserver built from the Go module proxy by
- * src/test/controlplane/build.sh (once, then cached), RBAC on, an admin token for the tests,
- * and service-account signing keys so that the operator can run with a TokenRequest token.
- * There is no controller-manager: no garbage collection, no namespace deletion.
+ * A real control plane on 127.0.0.1: etcd, kube-apiserver and kube-controller-manager built from
+ * the Go module proxy by src/test/controlplane/build.sh (once, then cached), RBAC on, an admin
+ * token for the tests, and service-account signing keys so that the operator can run with a
+ * TokenRequest token. The controller-manager runs only the namespace and garbage-collection
+ * controllers: deleting a namespace deletes what is in it, as in a cluster, and nothing else that a
+ * node would need runs here.
  */
 final class ControlPlane implements AutoCloseable {
 
@@ -106,6 +108,12 @@ final class ControlPlane implements AutoCloseable {
                     user: e2e-admin
                 current-context: e2e
                 """.formatted(url(), adminToken));
+        processes.add(Processes.start("kube-controller-manager", List.of(binaries.resolve("kube-controller-manager").toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--controllers=namespace,garbagecollector",
+                "--leader-elect=false",
+                "--bind-address=127.0.0.1",
+                "--secure-port=0"), Map.of(), work.resolve("logs")));
     }
 
     String url() {
