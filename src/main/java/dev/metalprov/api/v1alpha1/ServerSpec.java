@@ -13,8 +13,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** The desired state of a Server. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.bmcRef) != has(self.bmc)",
-        message = "exactly one of spec.bmcRef and spec.bmc must be set")
+// At most one: upstream's inventory Servers carry neither until a BMC is known; they wait in Initial.
+@ValidationRule(value = "!(has(self.bmcRef) && has(self.bmc))",
+        message = "at most one of spec.bmcRef and spec.bmc may be set")
 public class ServerSpec {
 
     @JsonPropertyDescription("Deprecated upstream in favour of systemUUID, which is required; stored, never read.")

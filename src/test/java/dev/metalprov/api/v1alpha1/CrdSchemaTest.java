@@ -58,7 +58,7 @@ class CrdSchemaTest {
 
         @Test
         void celRules() {
-            crd.assertRule("spec", "has(self.bmcRef) != has(self.bmc)", "exactly one of spec.bmcRef and spec.bmc must be set");
+            crd.assertRule("spec", "!(has(self.bmcRef) && has(self.bmc))", "at most one of spec.bmcRef and spec.bmc may be set");
             crd.assertRule("spec.serverClaimRef", "self == oldSelf",
                     "spec.serverClaimRef cannot be changed once set; it can only be cleared");
         }
