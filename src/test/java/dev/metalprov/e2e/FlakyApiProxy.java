@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +31,7 @@ final class FlakyApiProxy implements AutoCloseable {
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger dropped = new AtomicInteger();
+    private volatile Instant firstDrop;
     private volatile boolean forwarding;
 
     private FlakyApiProxy(ServerSocket server, int targetPort) {
@@ -55,6 +58,12 @@ final class FlakyApiProxy implements AutoCloseable {
         return dropped.get();
     }
 
+    /** How long it has been dropping connections, from the first one dropped. */
+    Duration droppingFor() {
+        Instant first = firstDrop;
+        return first == null ? Duration.ZERO : Duration.between(first, Instant.now());
+    }
+
     /** From now on, connections reach the API server. */
     void forward() {
         forwarding = true;
@@ -69,7 +78,9 @@ final class FlakyApiProxy implements AutoCloseable {
                 return;
             }
             if (!forwarding) {
-                dropped.incrementAndGet();
+                if (dropped.incrementAndGet() == 1) {
+                    firstDrop = Instant.now();
+                }
                 closeQuietly(client);
                 continue;
             }
