@@ -20,7 +20,6 @@ import dev.metalprov.api.v1alpha1.BMCState;
 import dev.metalprov.api.v1alpha1.BMCStatus;
 import dev.metalprov.api.v1alpha1.LocalObjectReference;
 import dev.metalprov.api.v1alpha1.Metal;
-import dev.metalprov.api.v1alpha1.ProtocolName;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerSpec;
@@ -137,7 +136,7 @@ public class BMCReconciler implements Reconciler<BMC> {
         BMCStatus status = bmc.getStatus() == null ? new BMCStatus() : bmc.getStatus();
         bmc.setStatus(status);
         Duration next;
-        if (bmc.getSpec().getProtocol().getName() != ProtocolName.REDFISH) {
+        if (!bmc.getSpec().getProtocol().getName().isRedfish()) {
             report(bmc, BMCState.ERROR, "UnsupportedProtocol", "protocol " + bmc.getSpec().getProtocol().getName()
                     + " is not served; only Redfish is");
             next = null;

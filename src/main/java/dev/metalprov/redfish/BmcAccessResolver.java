@@ -17,7 +17,6 @@ import dev.metalprov.api.v1alpha1.BMC;
 import dev.metalprov.api.v1alpha1.BMCSecret;
 import dev.metalprov.api.v1alpha1.LocalObjectReference;
 import dev.metalprov.api.v1alpha1.Protocol;
-import dev.metalprov.api.v1alpha1.ProtocolName;
 import dev.metalprov.api.v1alpha1.ProtocolScheme;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.server.BmcException;
@@ -105,7 +104,7 @@ public class BmcAccessResolver {
 
     private BmcAccess access(String address, Protocol protocol, LocalObjectReference secretRef, boolean insecure,
             BmcDirectory directory, String owner) {
-        if (protocol.getName() != ProtocolName.REDFISH) {
+        if (!protocol.getName().isRedfish()) {
             throw new BmcException(BmcException.CONFIGURATION_ERROR, "protocol " + protocol.getName()
                     + " is not served; only Redfish is");
         }

@@ -115,6 +115,26 @@ class RedfishLifecycleTest {
     }
 
     @Test
+    void upstreamsRedfishLocalProtocolIsSpokenToAsRedfishAndIpmiIsReportedUnsupported() {
+        cluster.create(secret("rack-secret", "admin", "rack-password"));
+        BMC local = bmc("rack-local", rack, "rack-secret", Map.of("rack", "r1"));
+        local.getSpec().getProtocol().setName(ProtocolName.REDFISH_LOCAL);
+        BMC ipmi = bmc("rack-ipmi", rack, "rack-secret", Map.of("rack", "r1"));
+        ipmi.getSpec().getProtocol().setName(ProtocolName.IPMI);
+        cluster.create(local);
+        cluster.create(ipmi);
+
+        cluster.awaitUntil("the RedfishLocal BMC to be Enabled", () -> client.resource(local).get(),
+                b -> b.getStatus() != null && b.getStatus().getState() == BMCState.ENABLED);
+        cluster.awaitServer("rack-local-system-0", "to be Available",
+                s -> s != null && s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE);
+        BMC refused = cluster.awaitUntil("the IPMI BMC to be reported unsupported", () -> client.resource(ipmi).get(),
+                b -> b.getStatus() != null && "UnsupportedProtocol".equals(
+                        Conditions.reason(b.getStatus().getConditions(), BMCReconciler.READY).orElse(null)));
+        assertEquals(BMCState.ERROR, refused.getStatus().getState());
+    }
+
+    @Test
     void aClaimedServerIsNetworkBootedPoweredOnAndOnReleasePoweredOffAndRecycled() {
         cluster.create(secret("rack-secret", "admin", "rack-password"));
         cluster.create(bmc("rack-1", rack, "rack-secret", Map.of("rack", "r1")));
