@@ -6,6 +6,8 @@ public final class ClaimConditions {
     public static final String BOUND = "Bound";
     public static final String BOOT_CONFIGURATION_READY = "BootConfigurationReady";
     public static final String POWER_STATE_REACHED = "PowerStateReached";
+    /** Only on a claim that names user data (spec.userDataRef). */
+    public static final String USER_DATA_READY = "UserDataReady";
 
     // Bound
     public static final String SERVER_BOUND = "ServerBound";
@@ -28,6 +30,11 @@ public final class ClaimConditions {
     public static final String POWER_REACHED = "PowerStateReached";
     public static final String NETWORK_BOOT_NOT_KEPT = "NetworkBootNotKept";
     public static final String BMC_UNREACHABLE = "BMCUnreachable";
+
+    // UserDataReady
+    public static final String USER_DATA_AVAILABLE = "UserDataAvailable";
+    public static final String USER_DATA_SECRET_MISSING = "UserDataSecretMissing";
+    public static final String USER_DATA_SECRET_WRONG_TYPE = "UserDataSecretWrongType";
 
     private ClaimConditions() {
     }

@@ -29,6 +29,9 @@ import dev.metalprov.api.v1alpha1.ServerState;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.metadata.MetadataCallers;
+import dev.metalprov.metadata.UserDataSecrets;
+import dev.metalprov.metadata.UserDataSecrets.UserData;
 import dev.metalprov.metrics.ClaimMetrics;
 import dev.metalprov.server.ServerConditions;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -90,6 +93,12 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     @Inject
     ClaimMetrics metrics;
 
+    @Inject
+    UserDataSecrets userData;
+
+    @Inject
+    MetadataCallers metadataCallers;
+
     private InformerEventSource<Server, ServerClaim> servers;
     private InformerEventSource<ServerBootConfiguration, ServerClaim> bootConfigurationInformer;
 
@@ -101,6 +110,9 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
                 .withSecondaryToPrimaryMapper(new ClaimsThatCouldUseServer(context.getPrimaryCache(), policy))
                 .build(), context);
         servers.addIndexers(Map.of(ServerIndex.BY_CLAIM, ServerIndex::claimOf));
+        // The metadata service knows a machine by its address and finds its claim in these same caches.
+        MetadataCallers.indexByAddress(servers);
+        metadataCallers.attach(context.getPrimaryCache(), servers);
         bootConfigurationInformer = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ServerBootConfiguration.class, ServerClaim.class)
                         .withName(BOOT_CONFIGURATIONS)
@@ -277,17 +289,41 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
                     .ifPresent(boundAt -> metrics.provisioned(java.time.Duration.between(boundAt, clock.instant())));
         }
         conditions = condition(claim, conditions, POWER_STATE_REACHED, power.ready(), power.reason(), power.message());
+        Optional<Readiness> userData = userDataReadiness(claim);
+        conditions = userData.isEmpty() ? Conditions.without(conditions, USER_DATA_READY)
+                : condition(claim, conditions, USER_DATA_READY, userData.get().ready(), userData.get().reason(),
+                        userData.get().message());
 
         status.setConditions(conditions);
         status.setObservedGeneration(claim.getMetadata().getGeneration());
         if (IGNITION_SECRET_MISSING.equals(boot.reason()) && !IGNITION_SECRET_MISSING.equals(reasonOf(before, BOOT_CONFIGURATION_READY))) {
             events.warning(claim, IGNITION_SECRET_MISSING, boot.message());
         }
+        boolean userDataWanting = userData.isPresent() && !userData.get().ready();
+        if (userDataWanting && !userData.get().reason().equals(reasonOf(before, USER_DATA_READY))) {
+            events.warning(claim, userData.get().reason(), userData.get().message());
+        }
         UpdateControl<ServerClaim> control = patchIfChanged(claim, before, status);
-        // A Secret appearing sends no event to this controller: look again while it is missing.
-        return IGNITION_SECRET_MISSING.equals(boot.reason())
+        // A Secret appearing (or replaced by one of the right type) sends no event to this
+        // controller, which watches no Secrets: look again while one is missing or wrong.
+        return IGNITION_SECRET_MISSING.equals(boot.reason()) || userDataWanting
                 ? control.rescheduleAfter(config.ignitionSecretRecheckInterval().toMillis())
                 : control;
+    }
+
+    /**
+     * Whether the user data the claim names can be served to its server; empty when it names
+     * none. A Secret of another type is refused here as the metadata service refuses it, so the
+     * tenant learns why before the machine asks. The message names the Secret and its type only.
+     */
+    private Optional<Readiness> userDataReadiness(ServerClaim claim) {
+        UserData data = userData.read(claim);
+        return switch (data.status()) {
+            case NOT_REQUESTED -> Optional.empty();
+            case SECRET_MISSING -> Optional.of(new Readiness(false, USER_DATA_SECRET_MISSING, data.message()));
+            case WRONG_TYPE -> Optional.of(new Readiness(false, USER_DATA_SECRET_WRONG_TYPE, data.message()));
+            case AVAILABLE -> Optional.of(new Readiness(true, USER_DATA_AVAILABLE, data.message()));
+        };
     }
 
     private Readiness bootReadiness(ServerClaim claim, Optional<ServerBootConfiguration> bootConfiguration) {

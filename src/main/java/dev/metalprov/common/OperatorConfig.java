@@ -38,7 +38,7 @@ public interface OperatorConfig {
     @WithDefault("2s")
     Duration releaseCheckInterval();
 
-    /** How often a bound claim whose Ignition Secret is missing looks for it again. */
+    /** How often a bound claim whose Ignition Secret is missing, or whose user-data Secret is missing or of the wrong type, looks again. */
     @WithDefault("30s")
     Duration ignitionSecretRecheckInterval();
 
@@ -126,6 +126,36 @@ public interface OperatorConfig {
         /** How often a Ready boot configuration is checked again, in case its Secret or image changed. */
         @WithDefault("5m")
         Duration readyRecheckInterval();
+    }
+
+    /** The built-in metadata service. */
+    Metadata metadata();
+
+    /**
+     * The metadata service, compatible with upstream's metaldata: a machine asks for its own
+     * metadata and its claim's user data, and is known by the address it calls from.
+     */
+    interface Metadata {
+
+        /** Off where IronCore's metaldata runs instead, or where no machine needs user data. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The metadata server's own port (upstream's metaldata listens on 10002 too). */
+        @WithDefault("10002")
+        int port();
+
+        /** The address the metadata server listens on. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /**
+         * Values every machine gets beside its own ({@code metal.metadata.static.<key>=<value>}),
+         * as upstream's {@code --static-metadata}; {@code server-name} and {@code user-data} are
+         * reserved.
+         */
+        @io.smallrye.config.WithName("static")
+        java.util.Map<String, String> staticValues();
     }
 
     /** One active replica at a time, through a Lease in the operator's own namespace. */

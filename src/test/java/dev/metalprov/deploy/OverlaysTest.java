@@ -119,11 +119,26 @@ class OverlaysTest {
     }
 
     @Test
+    void theMetadataServiceIsServedBesideTheBuiltInBootService() {
+        List<HasMetadata> objects = Kustomize.objects(Kustomize.BUILTIN_BOOT);
+        Container operator = Kustomize.find(objects, Deployment.class, NAME).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals("true", env(operator, "METAL_METADATA_ENABLED").getValue());
+        assertEquals("10002", env(operator, "METAL_METADATA_PORT").getValue());
+        assertEquals(10002, port(operator, "metadata").orElseThrow().getContainerPort());
+        Service metadata = Kustomize.find(objects, Service.class, "metal-operator-metadata");
+        assertEquals(10002, metadata.getSpec().getPorts().get(0).getPort());
+        assertEquals("metadata", metadata.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+        assertEquals("metal-operator", metadata.getSpec().getSelector().get("app.kubernetes.io/name"));
+    }
+
+    @Test
     void anExternalBootServiceLeavesTheOperatorWithoutOne() {
         List<HasMetadata> objects = Kustomize.objects(Kustomize.EXTERNAL_BOOT);
         Container operator = Kustomize.find(objects, Deployment.class, NAME).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("false", env(operator, "METAL_BOOT_ENABLED").getValue());
+        assertEquals("false", env(operator, "METAL_METADATA_ENABLED").getValue());
         assertTrue(port(operator, "boot").isEmpty());
+        assertTrue(port(operator, "metadata").isEmpty());
         assertTrue(Kustomize.optional(objects, Service.class, "metal-operator-boot").isEmpty());
         assertTrue(Kustomize.optional(objects, ClusterRole.class, "metal-operator-boot").isEmpty(),
                 "the status of boot configurations is the external service's to write");
@@ -134,7 +149,8 @@ class OverlaysTest {
         var builtIn = names(Kustomize.objects(Kustomize.BUILTIN_BOOT));
         var external = names(Kustomize.objects(Kustomize.EXTERNAL_BOOT));
         builtIn.removeAll(external);
-        assertEquals(List.of("ClusterRole/metal-operator-boot", "ClusterRoleBinding/metal-operator-boot", "Service/metal-operator-boot"),
+        assertEquals(List.of("ClusterRole/metal-operator-boot", "ClusterRoleBinding/metal-operator-boot", "Service/metal-operator-boot",
+                "Service/metal-operator-metadata"),
                 builtIn.stream().sorted().toList());
     }
 

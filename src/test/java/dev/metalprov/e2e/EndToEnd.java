@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * process it started when the test run ends, whether the tests passed or not: a real
  * kube-apiserver and etcd with deploy/overlays/builtin-boot (CRDs, RBAC, Deployment) applied by
  * kubectl, sushy-tools as real Redfish BMCs, an OCI registry holding the seed claims' image, and
- * the packaged operator running as its ServiceAccount, with its built-in boot service.
+ * the packaged operator running as its ServiceAccount, with its built-in boot and metadata services.
  */
 public class EndToEnd implements BeforeAllCallback, ParameterResolver {
 
@@ -42,15 +42,18 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
         final SushyEmulator raceRack;
         final OperatorProcess operator;
         final BootService boot;
+        /** The port of the operator's metadata service, on 127.0.0.1. */
+        final int metadataPort;
 
         Environment(ControlPlane plane, SushyEmulator seedRack, SushyEmulator poolRack, SushyEmulator raceRack,
-                OperatorProcess operator, BootService boot) {
+                OperatorProcess operator, BootService boot, int metadataPort) {
             this.plane = plane;
             this.seedRack = seedRack;
             this.poolRack = poolRack;
             this.raceRack = raceRack;
             this.operator = operator;
             this.boot = boot;
+            this.metadataPort = metadataPort;
         }
 
         @Override
@@ -114,13 +117,17 @@ public class EndToEnd implements BeforeAllCallback, ParameterResolver {
                     "METAL_RELEASE_TIMEOUT", "30s",
                     "METAL_POWER_ACTION_RETRY_INTERVAL", "10s"));
             settings.putAll(boot.operatorSettings());
+            // The metadata service on 127.0.0.1, which machines played from other loopback addresses (127.0.0.23) reach.
+            int metadataPort = Processes.freePort();
+            settings.put("METAL_METADATA_HOST", "127.0.0.1");
+            settings.put("METAL_METADATA_PORT", String.valueOf(metadataPort));
             OperatorProcess operator = OperatorProcess.start(plane, work, settings);
-            Environment environment = new Environment(plane, seedRack, poolRack, raceRack, operator, boot);
+            Environment environment = new Environment(plane, seedRack, poolRack, raceRack, operator, boot, metadataPort);
             // Also when the test JVM is stopped from outside, no process is left behind.
             Runtime.getRuntime().addShutdownHook(new Thread(environment::close));
             return environment;
         } catch (RuntimeException e) {
-            new Environment(plane, seedRack, poolRack, raceRack, null, boot).close();
+            new Environment(plane, seedRack, poolRack, raceRack, null, boot, 0).close();
             throw e;
         }
     }

@@ -33,18 +33,22 @@ public final class LocalStack {
         SushyEmulator poolRack = null;
         OperatorProcess operator = null;
         BootService boot = null;
+        int metadataPort = Processes.freePort();
         try {
             plane.installOperator();
             seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK);
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), EndToEnd.POOL_RACK);
             boot = BootService.start(work.resolve("registry"));
-            operator = OperatorProcess.start(plane, work, boot.operatorSettings());
+            java.util.Map<String, String> settings = new java.util.HashMap<>(boot.operatorSettings());
+            settings.put("METAL_METADATA_HOST", "127.0.0.1");
+            settings.put("METAL_METADATA_PORT", String.valueOf(metadataPort));
+            operator = OperatorProcess.start(plane, work, settings);
             applySamples(plane, work, seedRack, poolRack);
         } catch (RuntimeException e) {
-            new EndToEnd.Environment(plane, seedRack, poolRack, null, operator, boot).close();
+            new EndToEnd.Environment(plane, seedRack, poolRack, null, operator, boot, metadataPort).close();
             throw e;
         }
-        EndToEnd.Environment stack = new EndToEnd.Environment(plane, seedRack, poolRack, null, operator, boot);
+        EndToEnd.Environment stack = new EndToEnd.Environment(plane, seedRack, poolRack, null, operator, boot, metadataPort);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the local stack...");
@@ -60,8 +64,10 @@ public final class LocalStack {
                   kubectl get bmcs
 
                 The boot server answers on %s (e.g. /ipxe/<server UUID>).
+                The metadata service answers on http://127.0.0.1:%d (/v1/, with the header
+                Metadata-Flavor: IronCore Metal, to the addresses servers list in their status).
                 Logs are in %s. Press Ctrl-C to stop everything.
-                """, plane.kubeconfig().toAbsolutePath(), boot.url(), work.resolve("logs").toAbsolutePath());
+                """, plane.kubeconfig().toAbsolutePath(), boot.url(), metadataPort, work.resolve("logs").toAbsolutePath());
         stopped.await();
     }
 

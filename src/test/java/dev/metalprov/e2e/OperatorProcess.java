@@ -76,6 +76,10 @@ final class OperatorProcess implements AutoCloseable {
         environment.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", NAMESPACE);
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // Unless asked otherwise, the metadata service listens on a free loopback port, so that
+        // several operators of one run (and of other builds on this machine) never fight over 10002.
+        environment.putIfAbsent("METAL_METADATA_HOST", "127.0.0.1");
+        environment.putIfAbsent("METAL_METADATA_PORT", "0");
         // No restart on a failed start: a first list that fails (a watch dropped after a CRD was
         // installed, an API server not answering yet) is retried by the operator itself, and
         // StartupRetryIT shows it; restarting here would hide a regression.

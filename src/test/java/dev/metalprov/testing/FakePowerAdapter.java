@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
+import dev.metalprov.redfish.Inventory;
 import dev.metalprov.redfish.Inventory.SystemInventory;
 import dev.metalprov.server.Machine;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
@@ -46,6 +47,7 @@ public class FakePowerAdapter implements PowerAdapter {
         return thread;
     });
     private final Set<String> revertsBootOverride = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<String>> addresses = new ConcurrentHashMap<>();
 
     private <T> CompletableFuture<T> answer(Machine machine, Function<String, T> call) {
         return CompletableFuture.supplyAsync(() -> call.apply(reachable(machine)), answers);
@@ -106,7 +108,9 @@ public class FakePowerAdapter implements PowerAdapter {
         return answer(machine, name -> {
             record(name, "Inventory");
             return new SystemInventory("/redfish/v1/Systems/" + name, machine.systemUUID(), "Contoso", "Fake 1U", null, "SN-" + name,
-                    null, 64.0, power.getOrDefault(name, ServerPowerState.OFF).value(), null, List.of(), List.of());
+                    null, 64.0, power.getOrDefault(name, ServerPowerState.OFF).value(), null, List.of(),
+                    addresses.containsKey(name) ? List.of(new Inventory.NicInfo("NIC1", "52:54:00:00:aa:01", addresses.get(name), "LinkUp"))
+                            : List.of());
         });
     }
 
@@ -126,6 +130,11 @@ public class FakePowerAdapter implements PowerAdapter {
         } else {
             revertsBootOverride.remove(server);
         }
+    }
+
+    /** The addresses this server's one network interface reports from now on (read with the inventory). */
+    public void addresses(String server, String... ips) {
+        addresses.put(server, List.of(ips));
     }
 
     public void setPower(String server, ServerPowerState state) {
@@ -168,6 +177,7 @@ public class FakePowerAdapter implements PowerAdapter {
         unreachable.clear();
         ignoresGracefulShutdown.clear();
         revertsBootOverride.clear();
+        addresses.clear();
         calls.clear();
         reads.clear();
     }

@@ -32,6 +32,15 @@ public final class Metal {
      */
     public static final String BOOT_METHOD_ANNOTATION = "metalprov.dev/boot-method";
 
+    /** The type a Secret named by a claim's {@code spec.userDataRef} must have, as upstream requires. */
+    public static final String USER_DATA_SECRET_TYPE = GROUP + "/user-data";
+
+    /**
+     * Labels and annotations of a Server under this prefix are handed to the machine by the
+     * metadata service, without the prefix (upstream's rack, shelf and location labels use it).
+     */
+    public static final String METADATA_KEY_PREFIX = "metadata." + GROUP + "/";
+
     private Metal() {
     }
 }

@@ -37,6 +37,10 @@ public class ServerClaimSpec {
     @JsonPropertyDescription("A Secret in the claim's namespace whose key 'ignition' holds the Ignition config.")
     private LocalObjectReference ignitionSecretRef;
 
+    @JsonPropertyDescription("A Secret in the claim's namespace, of type metal.ironcore.dev/user-data, whose keys the claimed"
+            + " server reads from the metadata service.")
+    private LocalObjectReference userDataRef;
+
     @Size(max = 32)
     @JsonPropertyDescription("Lets the claim bind servers with matching taints.")
     private List<Toleration> tolerations;
@@ -79,6 +83,14 @@ public class ServerClaimSpec {
 
     public void setIgnitionSecretRef(LocalObjectReference ignitionSecretRef) {
         this.ignitionSecretRef = ignitionSecretRef;
+    }
+
+    public LocalObjectReference getUserDataRef() {
+        return userDataRef;
+    }
+
+    public void setUserDataRef(LocalObjectReference userDataRef) {
+        this.userDataRef = userDataRef;
     }
 
     public List<Toleration> getTolerations() {

@@ -1,0 +1,84 @@
+package dev.metalprov.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * How the metadata service answers. Unknown callers rising means something off the
+ * provisioning network reaches the port, or a server's status lacks its addresses; wrong secret
+ * types mean a tenant named a Secret that is not user data. Labels are the endpoint and the
+ * outcome only: never an address, a server, a claim or a key.
+ */
+@ApplicationScoped
+public class MetadataMetrics {
+
+    public enum Endpoint {
+        /** {@code /v1/}: everything at once. */
+        METADATA("metadata"),
+        /** {@code /v1/{field}}. */
+        FIELD("field"),
+        /** {@code /v1/user-data}. */
+        USER_DATA("user_data"),
+        /** {@code /v1/user-data/{key}}. */
+        USER_DATA_KEY("user_data_key"),
+        /** Any other path. */
+        OTHER("other");
+
+        private final String label;
+
+        Endpoint(String label) {
+            this.label = label;
+        }
+    }
+
+    public enum Outcome {
+        /** Answered with what was asked for. */
+        SERVED("served"),
+        /** The request lacked {@code Metadata-Flavor: IronCore Metal}. */
+        MISSING_HEADER("missing_header"),
+        /** No server lists the address the request came from. */
+        UNKNOWN_CALLER("unknown_caller"),
+        /** More than one server lists that address, so it names no machine. */
+        AMBIGUOUS_CALLER("ambiguous_caller"),
+        /** No such field, user-data key or path. */
+        NOT_FOUND("not_found"),
+        /** The server has no claim, its claim names no user data, or the Secret does not exist. */
+        NO_USER_DATA("no_user_data"),
+        /** The claim's user-data Secret is not of type metal.ironcore.dev/user-data. */
+        WRONG_SECRET_TYPE("wrong_secret_type"),
+        /** The API server could not be asked for the Secret. */
+        ERROR("error");
+
+        private final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    void registerAtStart(@Observes StartupEvent start) {
+        for (Endpoint endpoint : Endpoint.values()) {
+            for (Outcome outcome : Outcome.values()) {
+                counter(endpoint, outcome);
+            }
+        }
+    }
+
+    public void answered(Endpoint endpoint, Outcome outcome) {
+        counter(endpoint, outcome).increment();
+    }
+
+    private Counter counter(Endpoint endpoint, Outcome outcome) {
+        return Counter.builder("metal.metadata.requests")
+                .description("Requests to the metadata service, by endpoint and outcome")
+                .tag("endpoint", endpoint.label).tag("outcome", outcome.label).register(registry);
+    }
+}
