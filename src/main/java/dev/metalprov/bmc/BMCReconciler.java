@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -227,7 +228,8 @@ public class BMCReconciler implements Reconciler<BMC> {
                         .withController(true).withBlockOwnerDeletion(true).build())
                 .build());
         ServerSpec spec = new ServerSpec();
-        spec.setSystemUUID(uuid);
+        // Lower case, as upstream writes it: tools that match servers by UUID compare it as written.
+        spec.setSystemUUID(uuid.toLowerCase(Locale.ROOT));
         spec.setSystemURI(uri);
         spec.setBmcRef(new LocalObjectReference(bmc.getMetadata().getName()));
         server.setSpec(spec);
