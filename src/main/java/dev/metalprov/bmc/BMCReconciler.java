@@ -35,6 +35,7 @@ import dev.metalprov.redfish.BmcAccessResolver;
 import dev.metalprov.redfish.BmcDirectory;
 import dev.metalprov.redfish.Inventory;
 import dev.metalprov.server.BmcException;
+import dev.metalprov.server.Operations;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -134,6 +135,11 @@ public class BMCReconciler implements Reconciler<BMC> {
 
     @Override
     public UpdateControl<BMC> reconcile(BMC bmc, Context<BMC> context) {
+        if (bmc.getMetadata().getAnnotations() != null
+                && Operations.IGNORE.equals(bmc.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION))) {
+            // Upstream's meaning: leave the BMC (its probes and the servers it would make) alone while set.
+            return UpdateControl.noUpdate();
+        }
         String before = json(bmc.getStatus());
         BMCStatus status = bmc.getStatus() == null ? new BMCStatus() : bmc.getStatus();
         bmc.setStatus(status);

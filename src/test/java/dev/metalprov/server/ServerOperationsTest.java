@@ -89,6 +89,28 @@ class ServerOperationsTest {
     }
 
     @Test
+    void ignoreOnAClaimLeavesItAloneUntilTheAnnotationGoes() {
+        cluster.create(cluster.server("ignored-claim-1", Map.of()));
+        cluster.awaitServer("ignored-claim-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        cluster.ignitionSecret("ignored", "ignition");
+        dev.metalprov.api.v1alpha1.ServerClaim claim = dev.metalprov.claim.ClaimFlowTestAccess.claim("ignored", "c", "ignored-claim-1");
+        claim.getMetadata().setAnnotations(Map.of(Metal.OPERATION_ANNOTATION, "ignore"));
+        cluster.create(claim);
+        // A negative can only be watched for a while: long enough for an unignored claim to bind (well under a second here).
+        org.awaitility.Awaitility.await("the ignored claim to stay unbound").during(java.time.Duration.ofSeconds(3))
+                .atMost(java.time.Duration.ofSeconds(5)).dontCatchUncaughtExceptions()
+                .until(() -> cluster.getServer("ignored-claim-1").getSpec().getServerClaimRef() == null
+                        && cluster.getClaim("ignored", "c").getStatus() == null);
+
+        client.resources(dev.metalprov.api.v1alpha1.ServerClaim.class).inNamespace("ignored").withName("c").edit(c -> {
+            c.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
+            return c;
+        });
+        cluster.awaitClaim("ignored", "c", "to bind once ignore is removed", c -> c.getStatus() != null
+                && c.getStatus().getPhase() == dev.metalprov.api.v1alpha1.ClaimPhase.BOUND);
+    }
+
+    @Test
     void ignoreLeavesTheServerAloneWhileSet() {
         cluster.create(cluster.server("ignore-1", Map.of()));
         cluster.awaitServer("ignore-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
