@@ -31,6 +31,7 @@ import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.metrics.ClaimMetrics;
 import dev.metalprov.server.Operations;
+import dev.metalprov.server.Parking;
 import dev.metalprov.server.ServerConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
@@ -124,6 +125,11 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
         }
         ServerClaimStatus before = copyOf(claim.getStatus());
         Optional<Server> held = serverHeldBy(claim);
+        if (held.isPresent() && Parking.parkedOrParking(held.get())) {
+            // The server is parked (or being parked) with this claim: the claim keeps its binding and
+            // its status, and the operator stands down until the server is unparked, as upstream does.
+            return UpdateControl.noUpdate();
+        }
         if (held.isEmpty()) {
             Binding binding = bind(claim, context);
             if (binding.server().isEmpty()) {
@@ -366,8 +372,9 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     private static boolean isReleased(Server server) {
         // Recycle clears the reference; Retain keeps it on a server that is Released; a server whose
         // BMC never confirmed the power-off keeps it while quarantined, and the claim goes all the same.
+        // A parked server keeps it too: the operator stands down until unpark, which then releases it.
         ServerState state = server.getStatus() == null ? null : server.getStatus().getState();
-        return state == ServerState.RELEASED || (state == ServerState.ERROR
+        return Parking.parked(server) || state == ServerState.RELEASED || (state == ServerState.ERROR
                 && Conditions.isTrue(server.getStatus().getConditions(), ServerConditions.QUARANTINED));
     }
 
