@@ -13,13 +13,16 @@ import dev.metalprov.common.OperatorConfig;
  * Decides the plan of one pass, in this order: the deprecated {@code spec.power} is cleared; a
  * server that names no BMC waits; a pending operation of the annotation is carried out; a parked
  * server is left to {@link ParkedState}, whatever its status says; otherwise the handler of its
- * state decides.
+ * state decides. The indicator LED is brought in line in Available and Reserved.
  */
 @ApplicationScoped
 public class ServerPlanner {
 
     @Inject
     OperationAnnotations operations;
+
+    @Inject
+    IndicatorLeds leds;
 
     @Inject
     OperatorConfig config;
@@ -35,7 +38,7 @@ public class ServerPlanner {
         if (!s.namesBmc()) {
             return withoutBmc(s);
         }
-        return operations.handle(s).orElseGet(() -> {
+        Plan plan = operations.handle(s).orElseGet(() -> {
             ServerState state = Parking.parked(s.server()) ? ServerState.PARKED : s.state();
             Plan handled = handlers.apply(state).handle(s);
             if (s.operation().filter(Operations.PARK::equals).isPresent() && !Parking.parked(s.server())) {
@@ -45,8 +48,13 @@ public class ServerPlanner {
             }
             return handled;
         });
+        boolean settled = plan.next() == s.state() && !Parking.parked(s.server())
+                && s.operation().filter(op -> !Operations.IGNORE.equals(op)).isEmpty();
+        if (settled && (plan.next() == ServerState.AVAILABLE || plan.next() == ServerState.RESERVED)) {
+            return leds.apply(s, plan);
+        }
+        return plan;
     }
-
 
     /**
      * A server without a BMC (an inventory entry, as upstream's visualizer keeps) is no error: it

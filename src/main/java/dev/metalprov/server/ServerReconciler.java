@@ -60,7 +60,7 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  *
  * <p>The states: {@link InitialState}, {@link AvailableState}, {@link ReservedState} (with
  * {@link Release}), {@link ReleasedState}, {@link ErrorState}, {@link ParkedState}; the
- * {@link ServerPlanner} puts operations of the annotation and parking around them.
+ * {@link ServerPlanner} puts operations of the annotation, parking and the indicator LED around them.
  */
 @ControllerConfiguration(name = ServerReconciler.NAME, generationAwareEventProcessing = false)
 // Beyond what the watched kinds give: release servers, drop boot configurations, record events.
@@ -264,6 +264,9 @@ public class ServerReconciler implements Reconciler<Server> {
         }
         if (bmc.inventory() != null) {
             InventoryStatus.apply(bmc.inventory(), status);
+        }
+        if (bmc.led() != null) {
+            status.setIndicatorLED(bmc.led());
         }
         Optional<Failure> failure = situation.failure();
         boolean planned = plan.conditions().stream().anyMatch(c -> ServerConditions.BMC_REACHABLE.equals(c.type()));

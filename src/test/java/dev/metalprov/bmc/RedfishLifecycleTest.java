@@ -211,6 +211,17 @@ class RedfishLifecycleTest {
                     "the UUID the BMC reports, lower-cased as upstream writes it");
             assertTrue(plain.requests().stream().anyMatch(r -> r.path().startsWith("/redfish/v1/Systems/upper")),
                     "the plain-http simulator was spoken to");
+
+            // spec.indicatorLED is applied over Redfish (the system's IndicatorLED) and reported back.
+            client.resources(Server.class).withName("plain-system-0").edit(s -> {
+                s.getSpec().setIndicatorLED(dev.metalprov.api.v1alpha1.IndicatorLED.BLINKING);
+                return s;
+            });
+            cluster.awaitServer("plain-system-0", "to report the LED Blinking", s -> s.getStatus() != null
+                    && s.getStatus().getIndicatorLED() == dev.metalprov.api.v1alpha1.IndicatorLED.BLINKING);
+            assertEquals("Blinking", plain.system("upper").path("IndicatorLED").asText(), "the BMC's LED");
+            assertTrue(plain.requests().stream().anyMatch(r -> r.method().equals("PATCH") && r.path().equals("/redfish/v1/Systems/upper")
+                    && r.body().contains("\"IndicatorLED\"") && r.body().contains("Blinking")), "one PATCH of IndicatorLED");
         }
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.metalprov.api.v1alpha1.BootConfigurationState;
+import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.ObjectReference;
 import dev.metalprov.api.v1alpha1.Power;
@@ -73,6 +74,7 @@ class ServerStatesTest {
         operations.config = config();
         operations.power = sequencer;
         planner.operations = operations;
+        planner.leds = new IndicatorLeds(config());
         planner.config = config();
         InitialState initial = new InitialState();
         initial.power = sequencer;
@@ -304,6 +306,38 @@ class ServerStatesTest {
     }
 
     @Test
+    void theIndicatorLedIsSetOverTheBmcAndReadBack() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        server.getSpec().setIndicatorLED(IndicatorLED.BLINKING);
+        passUntil("the LED to be set", () -> bmc.led == IndicatorLED.BLINKING);
+        passUntil("the LED to be reported", () -> last().conditions().stream()
+                .anyMatch(c -> c.type().equals(ServerConditions.INDICATOR_LED) && c.status()));
+        assertEquals(IndicatorLED.BLINKING, commands.observation(BmcCommands.key(server)).led());
+
+        bmc.led = IndicatorLED.OFF; // pressed on the chassis
+        clock.move(Duration.ofSeconds(60));
+        passUntil("the LED to be set again", () -> bmc.led == IndicatorLED.BLINKING);
+        assertEquals(2, bmc.actions.stream().filter(a -> a.equals("IndicatorLED:Blinking")).count(), bmc.actions.toString());
+    }
+
+    @Test
+    void aBmcThatRefusesTheLedSaysSoWithoutErrorAndIsAskedAgainOnlyAfterTheRetryInterval() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        server.getSpec().setIndicatorLED(IndicatorLED.LIT);
+        bmc.refusesLed = true;
+        passUntil("the refusal to be reported", () -> last().conditions().stream()
+                .anyMatch(c -> c.type().equals(ServerConditions.INDICATOR_LED) && !c.status()
+                        && c.reason().equals(ServerConditions.LED_REFUSED)));
+        for (int i = 0; i < 18; i++) { // 90 s: one retry interval (60 s) and a half
+            clock.move(Duration.ofSeconds(5));
+            pass();
+        }
+        assertEquals(ServerState.AVAILABLE, state(), "an LED is no reason for Error");
+        assertEquals(2, bmc.actions.stream().filter(a -> a.startsWith("IndicatorLED")).count(),
+                "asked again after the retry interval, not on every pass: " + bmc.actions);
+    }
+
+    @Test
     void aPowerOperationIsSentOnceAndThenItsAnnotationRemoved() {
         server.getStatus().setState(ServerState.AVAILABLE);
         bmc.power = ServerPowerState.ON;
@@ -456,6 +490,9 @@ class ServerStatesTest {
         boolean ignoresGracefulShutdown;
         boolean revertsOverride;
         boolean unreachable;
+        IndicatorLED led = IndicatorLED.OFF;
+        /** Refuses to set the LED, as a BMC that has none answers a PATCH of it. */
+        boolean refusesLed;
         int calls;
         final List<String> actions = new ArrayList<>();
 
@@ -470,6 +507,26 @@ class ServerStatesTest {
         @Override
         public CompletableFuture<ServerPowerState> powerState(Machine machine) {
             return answer(() -> power);
+        }
+
+        @Override
+        public CompletableFuture<SystemReading> read(Machine machine) {
+            return answer(() -> new SystemReading(power, led));
+        }
+
+        @Override
+        public CompletableFuture<IndicatorLED> setIndicatorLED(Machine machine, IndicatorLED value) {
+            if (refusesLed) {
+                calls++;
+                actions.add("IndicatorLED:" + value);
+                return CompletableFuture.failedFuture(new BmcException(BmcException.INTERNAL_SERVER_ERROR,
+                        "/redfish/v1/Systems/1 answered HTTP 400: PropertyUnknown IndicatorLED"));
+            }
+            return answer(() -> {
+                actions.add("IndicatorLED:" + value);
+                led = value;
+                return led;
+            });
         }
 
         @Override
