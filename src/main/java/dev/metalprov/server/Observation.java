@@ -87,10 +87,6 @@ public record Observation(ServerPowerState power, Instant powerReadAt, IssuedAct
         return lastAction != null && lastAction.action() == action && lastAction.at().plus(window).isAfter(now);
     }
 
-    Observation withPower(ServerPowerState value, Instant at) {
-        return new Observation(value, at, lastAction, override, inventory, null, busy, led, ledRequest);
-    }
-
     /** A read of the system: its power, and its LED when the BMC reports one. */
     Observation withReading(ServerPowerState value, IndicatorLED readLed, Instant at) {
         return new Observation(value, at, lastAction, override, inventory, null, busy, readLed == null ? led : readLed,

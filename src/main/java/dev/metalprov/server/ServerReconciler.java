@@ -269,12 +269,11 @@ public class ServerReconciler implements Reconciler<Server> {
             status.setIndicatorLED(bmc.led());
         }
         Optional<Failure> failure = situation.failure();
+        // A plan may say it itself (a server that names no BMC); then what the BMC last said does not count.
         boolean planned = plan.conditions().stream().anyMatch(c -> ServerConditions.BMC_REACHABLE.equals(c.type()));
-        if (planned) {
-            // The plan says it itself (a server that names no BMC).
-        } else if (failure.isPresent()) {
+        if (!planned && failure.isPresent()) {
             condition(server, ServerConditions.BMC_REACHABLE, false, failure.get().reason(), failure.get().message());
-        } else if (bmc.power() != null || bmc.inventory() != null) {
+        } else if (!planned && (bmc.power() != null || bmc.inventory() != null)) {
             condition(server, ServerConditions.BMC_REACHABLE, true, ServerConditions.CONNECTED, "the BMC answers");
         }
         plan.conditions().forEach(c -> condition(server, c.type(), c.status(), c.reason(), c.message()));
