@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,6 +34,7 @@ import dev.metalprov.redfish.BmcAccessResolver;
 import dev.metalprov.redfish.BmcDirectory;
 import dev.metalprov.redfish.Inventory;
 import dev.metalprov.server.BmcException;
+import dev.metalprov.server.Operations;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -132,6 +134,11 @@ public class BMCReconciler implements Reconciler<BMC> {
 
     @Override
     public UpdateControl<BMC> reconcile(BMC bmc, Context<BMC> context) {
+        if (bmc.getMetadata().getAnnotations() != null
+                && Operations.IGNORE.equals(bmc.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION))) {
+            // Upstream's meaning: leave the BMC (its probes and the servers it would make) alone while set.
+            return UpdateControl.noUpdate();
+        }
         String before = json(bmc.getStatus());
         BMCStatus status = bmc.getStatus() == null ? new BMCStatus() : bmc.getStatus();
         bmc.setStatus(status);
@@ -226,7 +233,8 @@ public class BMCReconciler implements Reconciler<BMC> {
                         .withController(true).withBlockOwnerDeletion(true).build())
                 .build());
         ServerSpec spec = new ServerSpec();
-        spec.setSystemUUID(uuid);
+        // Lower case, as upstream writes it: tools that match servers by UUID compare it as written.
+        spec.setSystemUUID(uuid.toLowerCase(Locale.ROOT));
         spec.setSystemURI(uri);
         spec.setBmcRef(new LocalObjectReference(bmc.getMetadata().getName()));
         server.setSpec(spec);

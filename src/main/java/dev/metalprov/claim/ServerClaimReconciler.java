@@ -33,11 +33,14 @@ import dev.metalprov.metadata.MetadataCallers;
 import dev.metalprov.metadata.UserDataSecrets;
 import dev.metalprov.metadata.UserDataSecrets.UserData;
 import dev.metalprov.metrics.ClaimMetrics;
+import dev.metalprov.server.Operations;
+import dev.metalprov.server.Parking;
 import dev.metalprov.server.ServerConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -56,7 +59,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
  * record it in the claim; create the claim's ServerBootConfiguration; report how far it got.
  * Powering the server is the ServerReconciler's job; so is releasing it when the claim goes.
  */
-@ControllerConfiguration(name = ServerClaimReconciler.NAME, finalizerName = Metal.SERVER_CLAIM_FINALIZER)
+// Annotations wake a claim too (ignore is lifted by removing one), so not only a new generation does.
+@ControllerConfiguration(name = ServerClaimReconciler.NAME, finalizerName = Metal.SERVER_CLAIM_FINALIZER,
+        generationAwareEventProcessing = false, informer = @Informer(onUpdateFilter = ClaimChanged.class))
 // Beyond what the watched kinds give: bind servers, create boot configurations, check Ignition Secrets, record events.
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "update" })
 @RBACRule(apiGroups = Metal.GROUP, resources = "serverbootconfigurations", verbs = { "get", "list", "watch", "create", "update", "delete" })
@@ -124,8 +129,19 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
 
     @Override
     public UpdateControl<ServerClaim> reconcile(ServerClaim claim, Context<ServerClaim> context) {
+        if (claim.getMetadata().getAnnotations() != null
+                && Operations.IGNORE.equals(claim.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION))) {
+            // Upstream's meaning: leave the claim alone while the annotation is set. Its deletion still
+            // goes ahead (cleanup), as upstream's does, so that no finalizer is held by it.
+            return UpdateControl.noUpdate();
+        }
         ServerClaimStatus before = copyOf(claim.getStatus());
         Optional<Server> held = serverHeldBy(claim);
+        if (held.isPresent() && Parking.parkedOrParking(held.get())) {
+            // The server is parked (or being parked) with this claim: the claim keeps its binding and
+            // its status, and the operator stands down until the server is unparked, as upstream does.
+            return UpdateControl.noUpdate();
+        }
         if (held.isEmpty()) {
             Binding binding = bind(claim, context);
             if (binding.server().isEmpty()) {
@@ -392,8 +408,9 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     private static boolean isReleased(Server server) {
         // Recycle clears the reference; Retain keeps it on a server that is Released; a server whose
         // BMC never confirmed the power-off keeps it while quarantined, and the claim goes all the same.
+        // A parked server keeps it too: the operator stands down until unpark, which then releases it.
         ServerState state = server.getStatus() == null ? null : server.getStatus().getState();
-        return state == ServerState.RELEASED || (state == ServerState.ERROR
+        return Parking.parked(server) || state == ServerState.RELEASED || (state == ServerState.ERROR
                 && Conditions.isTrue(server.getStatus().getConditions(), ServerConditions.QUARANTINED));
     }
 

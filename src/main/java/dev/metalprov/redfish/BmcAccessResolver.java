@@ -96,8 +96,12 @@ public class BmcAccessResolver {
         return pem;
     }
 
-    private static URI endpoint(String address, Protocol protocol) {
-        ProtocolScheme scheme = protocol.getScheme() == null ? ProtocolScheme.HTTPS : protocol.getScheme();
+    /**
+     * The URL of a BMC. Without {@code protocol.scheme} it is plain http, as upstream's default is:
+     * the same manifest reaches the same port the same way here and there.
+     */
+    static URI endpoint(String address, Protocol protocol) {
+        ProtocolScheme scheme = protocol.getScheme() == null ? ProtocolScheme.HTTP : protocol.getScheme();
         String host = address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
         return URI.create(scheme.value().toLowerCase(Locale.ROOT) + "://" + host + ":" + protocol.getPort() + "/");
     }

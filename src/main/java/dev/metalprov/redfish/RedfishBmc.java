@@ -11,11 +11,13 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.server.BmcException;
 import dev.metalprov.server.BmcFailures;
 import dev.metalprov.server.PowerAdapter.BootOverride;
 import dev.metalprov.server.PowerAdapter.NetworkBoot;
+import dev.metalprov.server.PowerAdapter.SystemReading;
 
 /** The capabilities of {@link Bmc} over Redfish, each a chain of requests that holds no thread. */
 public class RedfishBmc implements Bmc {
@@ -38,12 +40,31 @@ public class RedfishBmc implements Bmc {
 
     @Override
     public CompletableFuture<ServerPowerState> powerState(String systemUri) {
-        return client.get(systemUri).thenApply(system -> {
-            String value = system.path("PowerState").asText(null);
-            return Arrays.stream(ServerPowerState.values()).filter(s -> s.value().equals(value)).findFirst()
-                    .orElseThrow(() -> new BmcException(BmcException.INTERNAL_SERVER_ERROR,
-                            systemUri + " reports the unknown PowerState " + value));
-        });
+        return client.get(systemUri).thenApply(system -> power(systemUri, system));
+    }
+
+    private static ServerPowerState power(String systemUri, JsonNode system) {
+        String value = system.path("PowerState").asText(null);
+        return Arrays.stream(ServerPowerState.values()).filter(s -> s.value().equals(value)).findFirst()
+                .orElseThrow(() -> new BmcException(BmcException.INTERNAL_SERVER_ERROR,
+                        systemUri + " reports the unknown PowerState " + value));
+    }
+
+    @Override
+    public CompletableFuture<SystemReading> powerAndIndicator(String systemUri) {
+        return client.get(systemUri).thenApply(system -> new SystemReading(power(systemUri, system), led(system)));
+    }
+
+    @Override
+    public CompletableFuture<IndicatorLED> setIndicatorLed(String systemUri, IndicatorLED led) {
+        return client.patch(systemUri, Map.of("IndicatorLED", led.value()))
+                .thenCompose(patched -> client.get(systemUri))
+                .thenApply(RedfishBmc::led);
+    }
+
+    private static IndicatorLED led(JsonNode system) {
+        String value = text(system, "IndicatorLED");
+        return value == null ? null : Arrays.stream(IndicatorLED.values()).filter(l -> l.value().equals(value)).findFirst().orElse(null);
     }
 
     @Override

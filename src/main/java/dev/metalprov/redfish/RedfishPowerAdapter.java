@@ -14,6 +14,7 @@ import java.util.function.BiFunction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.redfish.Inventory.SystemInventory;
 import dev.metalprov.server.BmcException;
@@ -47,6 +48,16 @@ public class RedfishPowerAdapter implements PowerAdapter {
     @Override
     public CompletableFuture<ServerPowerState> powerState(Machine machine) {
         return onSystem(machine, Bmc::powerState);
+    }
+
+    @Override
+    public CompletableFuture<SystemReading> read(Machine machine) {
+        return onSystem(machine, Bmc::powerAndIndicator);
+    }
+
+    @Override
+    public CompletableFuture<IndicatorLED> setIndicatorLED(Machine machine, IndicatorLED led) {
+        return onSystem(machine, (bmc, uri) -> bmc.setIndicatorLed(uri, led));
     }
 
     @Override

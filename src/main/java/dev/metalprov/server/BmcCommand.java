@@ -1,5 +1,6 @@
 package dev.metalprov.server;
 
+import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.server.PowerAdapter.NetworkBoot;
 import dev.metalprov.server.PowerAdapter.PowerAction;
 
@@ -20,6 +21,10 @@ public sealed interface BmcCommand {
 
     /** Read the system's inventory: who the machine is and what it has. */
     record ReadInventory() implements BmcCommand {
+    }
+
+    /** Set the system's indicator LED, and read it back. */
+    record SetIndicatorLED(IndicatorLED led) implements BmcCommand {
     }
 
     BmcCommand READ_POWER = new ReadPower();

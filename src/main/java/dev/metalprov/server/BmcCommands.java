@@ -17,6 +17,8 @@ import org.jboss.logging.Logger;
 import dev.metalprov.server.BmcCommand.BootOnce;
 import dev.metalprov.server.BmcCommand.Power;
 import dev.metalprov.server.BmcCommand.ReadInventory;
+import dev.metalprov.server.BmcCommand.SetIndicatorLED;
+import dev.metalprov.server.Observation.LedRequest;
 import dev.metalprov.server.Observation.OverrideReading;
 
 /**
@@ -107,7 +109,24 @@ public class BmcCommands {
         if (command instanceof ReadInventory) {
             return adapter.readInventory(machine).thenAccept(inventory -> update(server, o -> o.withInventory(inventory)));
         }
-        return adapter.powerState(machine).thenAccept(power -> update(server, o -> o.withPower(power, clock.instant())));
+        if (command instanceof SetIndicatorLED led) {
+            return adapter.setIndicatorLED(machine, led.led()).handle((readBack, error) -> {
+                if (error == null) {
+                    update(server, o -> o.withLedRequest(new LedRequest(led.led(), readBack, null, clock.instant())));
+                    return null;
+                }
+                BmcException failure = BmcFailures.of(error);
+                if (BmcFailures.unreachable(failure)) {
+                    // The BMC itself failed: that is the server's failure, as for any other request.
+                    throw failure;
+                }
+                // The BMC answered and refused (no LED, or not settable): the LED's business only.
+                update(server, o -> o.withLedRequest(new LedRequest(led.led(), null, failure.getMessage(), clock.instant())));
+                return null;
+            });
+        }
+        return adapter.read(machine).thenAccept(reading -> update(server,
+                o -> o.withReading(reading.power(), reading.indicatorLED(), clock.instant())));
     }
 
     /** Forgets a boot override once its boot configuration is released, so the next claim sets its own. */

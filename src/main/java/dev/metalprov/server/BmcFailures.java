@@ -28,4 +28,13 @@ public final class BmcFailures {
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return new BmcException(BmcException.INTERNAL_SERVER_ERROR, message, cause);
     }
+
+    /**
+     * Whether the failure says the BMC cannot be worked with at all (not reached, credentials or
+     * certificate refused, the system or its configuration missing), rather than that it answered
+     * and refused one request.
+     */
+    public static boolean unreachable(BmcException failure) {
+        return !BmcException.INTERNAL_SERVER_ERROR.equals(failure.reason());
+    }
 }

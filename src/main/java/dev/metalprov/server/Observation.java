@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.redfish.Inventory.SystemInventory;
@@ -23,11 +24,25 @@ import dev.metalprov.server.PowerAdapter.PowerAction;
  * @param inventory the inventory last read
  * @param failure the last failed exchange, while no exchange has succeeded since
  * @param busy whether an exchange is in flight
+ * @param led the indicator LED last read, or null when the BMC has not reported one
+ * @param ledRequest the indicator LED last asked for, and what came of it
  */
 public record Observation(ServerPowerState power, Instant powerReadAt, IssuedAction lastAction, OverrideReading override,
-        SystemInventory inventory, Failure failure, boolean busy) {
+        SystemInventory inventory, Failure failure, boolean busy, IndicatorLED led, LedRequest ledRequest) {
 
-    public static final Observation NONE = new Observation(null, null, null, null, null, null, false);
+    public static final Observation NONE = new Observation(null, null, null, null, null, null, false, null, null);
+
+    /**
+     * An indicator LED state asked of the BMC: what it read back afterwards, or why it refused.
+     * A refusal is kept here, not as the BMC's failure: a BMC that cannot set its LED still powers
+     * and boots the machine.
+     */
+    public record LedRequest(IndicatorLED asked, IndicatorLED readBack, String refusal, Instant at) {
+
+        public boolean kept() {
+            return refusal == null && asked == readBack;
+        }
+    }
 
     /** A power action the BMC accepted. */
     public record IssuedAction(PowerAction action, Instant at) {
@@ -72,29 +87,38 @@ public record Observation(ServerPowerState power, Instant powerReadAt, IssuedAct
         return lastAction != null && lastAction.action() == action && lastAction.at().plus(window).isAfter(now);
     }
 
-    Observation withPower(ServerPowerState value, Instant at) {
-        return new Observation(value, at, lastAction, override, inventory, null, busy);
+    /** A read of the system: its power, and its LED when the BMC reports one. */
+    Observation withReading(ServerPowerState value, IndicatorLED readLed, Instant at) {
+        return new Observation(value, at, lastAction, override, inventory, null, busy, readLed == null ? led : readLed,
+                ledRequest);
     }
 
     Observation withAction(PowerAction action, Instant at) {
-        return new Observation(power, powerReadAt, new IssuedAction(action, at), override, inventory, null, busy);
+        return new Observation(power, powerReadAt, new IssuedAction(action, at), override, inventory, null, busy, led, ledRequest);
     }
 
     Observation withOverride(OverrideReading reading) {
-        return new Observation(power, powerReadAt, lastAction, reading, inventory, null, busy);
+        return new Observation(power, powerReadAt, lastAction, reading, inventory, null, busy, led, ledRequest);
     }
 
     Observation withInventory(SystemInventory value) {
-        return new Observation(power, powerReadAt, lastAction, override, value, null, busy);
+        IndicatorLED read = value == null ? null : IndicatorLeds.parse(value.indicatorLED());
+        return new Observation(power, powerReadAt, lastAction, override, value, null, busy, read == null ? led : read, ledRequest);
+    }
+
+    /** The answer to an LED request: the LED read back, or the BMC's refusal (which is not a failure of the BMC). */
+    Observation withLedRequest(LedRequest request) {
+        return new Observation(power, powerReadAt, lastAction, override, inventory, request.refusal() == null ? null : failure,
+                busy, request.readBack() == null ? led : request.readBack(), request);
     }
 
     Observation withFailure(String reason, String message, Instant at) {
         int consecutive = failure == null ? 1 : failure.consecutive() + 1;
         return new Observation(power, powerReadAt, lastAction, override, inventory, new Failure(reason, message, at, consecutive),
-                busy);
+                busy, led, ledRequest);
     }
 
     Observation withBusy(boolean value) {
-        return new Observation(power, powerReadAt, lastAction, override, inventory, failure, value);
+        return new Observation(power, powerReadAt, lastAction, override, inventory, failure, value, led, ledRequest);
     }
 }

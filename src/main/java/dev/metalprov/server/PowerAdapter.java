@@ -3,6 +3,7 @@ package dev.metalprov.server;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
+import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.redfish.Inventory.SystemInventory;
 
@@ -18,6 +19,20 @@ public interface PowerAdapter {
     /** The power state the BMC reports now. */
     CompletableFuture<ServerPowerState> powerState(Machine machine);
 
+    /**
+     * The power state and, where the BMC reports one, the indicator LED, from one read of the
+     * system. Adapters that cannot read the LED answer the power alone.
+     */
+    default CompletableFuture<SystemReading> read(Machine machine) {
+        return powerState(machine).thenApply(power -> new SystemReading(power, null));
+    }
+
+    /**
+     * Sets the system's indicator LED and answers the LED the BMC reads back afterwards, or null
+     * when it reports none.
+     */
+    CompletableFuture<IndicatorLED> setIndicatorLED(Machine machine, IndicatorLED led);
+
     /** Asks the BMC for a power action; it carries it out in its own time. */
     CompletableFuture<Void> perform(Machine machine, PowerAction action);
 
@@ -29,6 +44,10 @@ public interface PowerAdapter {
 
     /** What the BMC knows of the machine, with the Redfish path of its system. */
     CompletableFuture<SystemInventory> readInventory(Machine machine);
+
+    /** What one read of a system says: its power, and its indicator LED or null. */
+    record SystemReading(ServerPowerState power, IndicatorLED indicatorLED) {
+    }
 
     /** The power actions of a BMC (Redfish's ComputerSystem.Reset types). */
     enum PowerAction {

@@ -59,8 +59,8 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * the server when the answer comes. A BMC that hangs costs no reconcile thread.
  *
  * <p>The states: {@link InitialState}, {@link AvailableState}, {@link ReservedState} (with
- * {@link Release}), {@link ReleasedState}, {@link ErrorState}, {@link ParkedState}; operations of
- * the annotation come first ({@link OperationAnnotations}).
+ * {@link Release}), {@link ReleasedState}, {@link ErrorState}, {@link ParkedState}; the
+ * {@link ServerPlanner} puts operations of the annotation, parking and the indicator LED around them.
  */
 @ControllerConfiguration(name = ServerReconciler.NAME, generationAwareEventProcessing = false)
 // Beyond what the watched kinds give: release servers, drop boot configurations, record events.
@@ -84,7 +84,7 @@ public class ServerReconciler implements Reconciler<Server> {
     BmcAccessResolver resolver;
 
     @Inject
-    OperationAnnotations operations;
+    ServerPlanner planner;
 
     @Inject
     Instance<StateHandler> handlerBeans;
@@ -201,16 +201,17 @@ public class ServerReconciler implements Reconciler<Server> {
         Instant now = clock.instant();
         Optional<Machine> machine = Optional.empty();
         Failure unresolvable = null;
+        boolean namesBmc = server.getSpec().getBmcRef() != null || server.getSpec().getBmc() != null;
         try {
-            machine = Optional.of(new Machine(name(server), resolver.resolve(server, directory), server.getSpec().getSystemURI(),
-                    server.getSpec().getSystemUUID()));
+            // A server that names no BMC is not a failure: its handler lets it wait, and no BMC is asked.
+            machine = namesBmc ? Optional.of(new Machine(name(server), resolver.resolve(server, directory),
+                    server.getSpec().getSystemURI(), server.getSpec().getSystemUUID())) : Optional.empty();
         } catch (BmcException e) {
             unresolvable = new Failure(e.reason(), e.getMessage(), now, 1);
         }
         Situation situation = new Situation(server, commands.observation(BmcCommands.key(server)), claimOf(server),
                 readyBootConfiguration(server), unresolvable, now);
-        Plan plan = operations.handle(situation)
-                .orElseGet(() -> handlers.get(situation.state()).handle(situation));
+        Plan plan = planner.plan(situation, handlers::get);
         if (plan.write().isPresent()) {
             write(server, plan, context);
             // The SDK does not wake a resource for its own write: the status follows in a pass of its own.
@@ -264,10 +265,15 @@ public class ServerReconciler implements Reconciler<Server> {
         if (bmc.inventory() != null) {
             InventoryStatus.apply(bmc.inventory(), status);
         }
+        if (bmc.led() != null) {
+            status.setIndicatorLED(bmc.led());
+        }
         Optional<Failure> failure = situation.failure();
-        if (failure.isPresent()) {
+        // A plan may say it itself (a server that names no BMC); then what the BMC last said does not count.
+        boolean planned = plan.conditions().stream().anyMatch(c -> ServerConditions.BMC_REACHABLE.equals(c.type()));
+        if (!planned && failure.isPresent()) {
             condition(server, ServerConditions.BMC_REACHABLE, false, failure.get().reason(), failure.get().message());
-        } else if (bmc.power() != null || bmc.inventory() != null) {
+        } else if (!planned && (bmc.power() != null || bmc.inventory() != null)) {
             condition(server, ServerConditions.BMC_REACHABLE, true, ServerConditions.CONNECTED, "the BMC answers");
         }
         plan.conditions().forEach(c -> condition(server, c.type(), c.status(), c.reason(), c.message()));
@@ -284,8 +290,10 @@ public class ServerReconciler implements Reconciler<Server> {
         String previous = Conditions.reason(status.getConditions(), type).orElse(null);
         status.setConditions(Conditions.with(status.getConditions(), type, value, reason, message,
                 server.getMetadata().getGeneration(), clock.instant()));
-        // Conditions say what is wrong by being False, except the quarantine, which is wrong when True.
-        boolean wrong = ServerConditions.QUARANTINED.equals(type) ? value : !value;
+        // Conditions say what is wrong by being False, except the quarantine, which is wrong when True,
+        // and parking, where only a deferred park is worth a warning.
+        boolean wrong = ServerConditions.QUARANTINED.equals(type) ? value
+                : ServerConditions.PARKED.equals(type) ? ServerConditions.PARK_DEFERRED.equals(reason) : !value;
         if (wrong && !reason.equals(previous)) {
             events.warning(server, reason, message);
             LOG.warnf("server %s: %s: %s", name(server), reason, message);

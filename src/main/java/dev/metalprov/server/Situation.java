@@ -34,6 +34,11 @@ public record Situation(Server server, Observation bmc, Optional<ServerClaim> cl
         return state == null ? ServerState.INITIAL : state;
     }
 
+    /** Whether the server names its BMC at all, by {@code spec.bmcRef} or inline in {@code spec.bmc}. */
+    public boolean namesBmc() {
+        return server.getSpec().getBmcRef() != null || server.getSpec().getBmc() != null;
+    }
+
     public ObjectReference claimRef() {
         return server.getSpec().getServerClaimRef();
     }

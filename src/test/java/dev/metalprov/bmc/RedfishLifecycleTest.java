@@ -216,6 +216,35 @@ class RedfishLifecycleTest {
         }
     }
 
+    @Test
+    void aBmcWithoutASchemeIsReachedOverHttpAndItsServersGetLowerCaseUuids() throws Exception {
+        try (RedfishSimulator plain = new RedfishSimulator("admin", "rack-password")) {
+            plain.newSystem("upper").uuid("0D9A1A52-ABCD-4000-8000-0000000000AA").power("Off").add();
+            cluster.create(secret("plain-secret", "admin", "rack-password"));
+            BMC bmc = bmc("plain", plain, "plain-secret", Map.of("rack", "r1"));
+            bmc.getSpec().getProtocol().setScheme(null);
+            cluster.create(bmc);
+
+            Server server = cluster.awaitServer("plain-system-0", "to be Available through a BMC without a scheme",
+                    s -> s != null && s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE);
+            assertEquals("0d9a1a52-abcd-4000-8000-0000000000aa", server.getSpec().getSystemUUID(),
+                    "the UUID the BMC reports, lower-cased as upstream writes it");
+            assertTrue(plain.requests().stream().anyMatch(r -> r.path().startsWith("/redfish/v1/Systems/upper")),
+                    "the plain-http simulator was spoken to");
+
+            // spec.indicatorLED is applied over Redfish (the system's IndicatorLED) and reported back.
+            client.resources(Server.class).withName("plain-system-0").edit(s -> {
+                s.getSpec().setIndicatorLED(dev.metalprov.api.v1alpha1.IndicatorLED.BLINKING);
+                return s;
+            });
+            cluster.awaitServer("plain-system-0", "to report the LED Blinking", s -> s.getStatus() != null
+                    && s.getStatus().getIndicatorLED() == dev.metalprov.api.v1alpha1.IndicatorLED.BLINKING);
+            assertEquals("Blinking", plain.system("upper").path("IndicatorLED").asText(), "the BMC's LED");
+            assertTrue(plain.requests().stream().anyMatch(r -> r.method().equals("PATCH") && r.path().equals("/redfish/v1/Systems/upper")
+                    && r.body().contains("\"IndicatorLED\"") && r.body().contains("Blinking")), "one PATCH of IndicatorLED");
+        }
+    }
+
     private static int indexOf(List<RedfishSimulator.Request> requests, java.util.function.Predicate<RedfishSimulator.Request> p) {
         for (int i = 0; i < requests.size(); i++) {
             if (p.test(requests.get(i))) {

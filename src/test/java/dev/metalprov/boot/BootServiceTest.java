@@ -256,8 +256,12 @@ class BootServiceTest {
         byte[] uki = bytes(100_000);
         registry.push("os/uki", "v1", "", List.of(new Blob(OciTestRegistry.UKI, uki)));
         createIgnitionSecret("ignition", IGNITION);
-        Server server = cluster.create(cluster.server("http-boot-server", Map.of()));
-        String uuid = server.getSpec().getSystemUUID();
+        Server manifest = cluster.server("http-boot-server", Map.of());
+        // A hand-written manifest may spell the UUID in capitals, firmware asks in lower case: one machine.
+        manifest.getSpec().setSystemUUID(manifest.getSpec().getSystemUUID().toUpperCase(java.util.Locale.ROOT));
+        Server server = cluster.create(manifest);
+        String uuid = server.getSpec().getSystemUUID().toLowerCase(java.util.Locale.ROOT);
+        assertFalse(uuid.equals(server.getSpec().getSystemUUID()), "the manifest's UUID has capitals");
         cluster.awaitServer("http-boot-server", "to be Available", s -> s.getStatus() != null
                 && s.getStatus().getState() == dev.metalprov.api.v1alpha1.ServerState.AVAILABLE);
         ServerClaim claim = new ServerClaim();
@@ -278,6 +282,7 @@ class BootServiceTest {
         JsonNode json = JSON.readTree(answer.body());
         assertEquals(ukiUrl, json.path("ukiURL").asText());
         assertTrue(json.path("ignitionURL").asText().startsWith(urls.base().orElseThrow() + "/ignition/" + uuid + "?token="));
+        assertEquals(200, get("/httpboot/" + server.getSpec().getSystemUUID()).statusCode(), "found as the manifest spells it");
         assertEquals(404, get("/ipxe/" + uuid).statusCode(), "no iPXE script for an image without kernel and initramfs");
         assertArrayEquals(uki, getBytes("/images/" + uuid + "/uki"));
         assertEquals(IGNITION, http.send(HttpRequest.newBuilder(URI.create(json.path("ignitionURL").asText())).build(),

@@ -89,6 +89,79 @@ class ServerOperationsTest {
     }
 
     @Test
+    void aParkedClaimedServerKeepsItsBoundClaimWhichCanStillBeDeletedAndUnparkReleasesIt() {
+        cluster.create(cluster.server("park-2", Map.of()));
+        cluster.awaitServer("park-2", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        cluster.ignitionSecret("parked", "ignition");
+        cluster.create(dev.metalprov.claim.ClaimFlowTestAccess.claim("parked", "c", "park-2"));
+        cluster.awaitServer("park-2", "to be Reserved", s -> stateOf(s) == ServerState.RESERVED);
+        cluster.awaitClaim("parked", "c", "to be Bound", c -> c.getStatus() != null
+                && c.getStatus().getPhase() == dev.metalprov.api.v1alpha1.ClaimPhase.BOUND);
+
+        annotate("park-2", "park");
+        Server parked = cluster.awaitServer("park-2", "to be Parked", s -> stateOf(s) == ServerState.PARKED);
+        assertEquals("true", parked.getMetadata().getAnnotations().get(Metal.PARKED_ANNOTATION));
+        assertEquals("c", parked.getSpec().getServerClaimRef().getName(), "the claim is kept");
+        assertEquals(dev.metalprov.api.v1alpha1.ClaimPhase.BOUND, cluster.getClaim("parked", "c").getStatus().getPhase(),
+                "and stays Bound while the operator stands down");
+
+        // A claim whose server is parked is not held up by it.
+        client.resource(cluster.getClaim("parked", "c")).delete();
+        cluster.awaitUntil("the claim to be gone", () -> cluster.getClaim("parked", "c"), java.util.Objects::isNull);
+        assertEquals(ServerState.PARKED, stateOf(cluster.getServer("park-2")), "still parked: nobody released it yet");
+
+        annotate("park-2", "unpark");
+        Server back = cluster.awaitServer("park-2", "to be released into the pool once unparked",
+                s -> stateOf(s) == ServerState.AVAILABLE && s.getSpec().getServerClaimRef() == null);
+        assertFalse(back.getMetadata().getAnnotations().containsKey(Metal.PARKED_ANNOTATION));
+    }
+
+    @Test
+    void ignoreOnAClaimLeavesItAloneUntilTheAnnotationGoes() {
+        cluster.create(cluster.server("ignored-claim-1", Map.of()));
+        cluster.awaitServer("ignored-claim-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        cluster.ignitionSecret("ignored", "ignition");
+        dev.metalprov.api.v1alpha1.ServerClaim claim = dev.metalprov.claim.ClaimFlowTestAccess.claim("ignored", "c", "ignored-claim-1");
+        claim.getMetadata().setAnnotations(Map.of(Metal.OPERATION_ANNOTATION, "ignore"));
+        cluster.create(claim);
+        // A negative can only be watched for a while: long enough for an unignored claim to bind (well under a second here).
+        org.awaitility.Awaitility.await("the ignored claim to stay unbound").during(java.time.Duration.ofSeconds(3))
+                .atMost(java.time.Duration.ofSeconds(5)).dontCatchUncaughtExceptions()
+                .until(() -> cluster.getServer("ignored-claim-1").getSpec().getServerClaimRef() == null
+                        && cluster.getClaim("ignored", "c").getStatus() == null);
+
+        client.resources(dev.metalprov.api.v1alpha1.ServerClaim.class).inNamespace("ignored").withName("c").edit(c -> {
+            c.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
+            return c;
+        });
+        cluster.awaitClaim("ignored", "c", "to bind once ignore is removed", c -> c.getStatus() != null
+                && c.getStatus().getPhase() == dev.metalprov.api.v1alpha1.ClaimPhase.BOUND);
+    }
+
+    @Test
+    void aServerWithoutABmcWaitsInInitialWithNoBmcAndStartsOnceOneIsSet() {
+        Server manifest = cluster.server("no-bmc-1", Map.of());
+        dev.metalprov.api.v1alpha1.BMCAccess access = manifest.getSpec().getBmc();
+        manifest.getSpec().setBmc(null);
+        manifest.getSpec().setBmcRef(null);
+        cluster.create(manifest);
+        Server waiting = cluster.awaitServer("no-bmc-1", "to wait with reason NoBMC", s -> s.getStatus() != null
+                && ServerConditions.NO_BMC.equals(Conditions.reason(s.getStatus().getConditions(), ServerConditions.BMC_REACHABLE).orElse(null)));
+        assertEquals(ServerState.INITIAL, stateOf(waiting));
+        String version = waiting.getMetadata().getResourceVersion();
+        org.awaitility.Awaitility.await("no-bmc-1 to stay quiet").during(java.time.Duration.ofSeconds(2))
+                .atMost(java.time.Duration.ofSeconds(4)).dontCatchUncaughtExceptions()
+                .until(() -> version.equals(cluster.getServer("no-bmc-1").getMetadata().getResourceVersion()));
+        assertTrue(bmc.calls("no-bmc-1").isEmpty() && bmc.reads("no-bmc-1") == 0, "no BMC is asked");
+
+        client.resources(Server.class).withName("no-bmc-1").edit(s -> {
+            s.getSpec().setBmc(access);
+            return s;
+        });
+        cluster.awaitServer("no-bmc-1", "to be discovered once its BMC is set", s -> stateOf(s) == ServerState.AVAILABLE);
+    }
+
+    @Test
     void ignoreLeavesTheServerAloneWhileSet() {
         cluster.create(cluster.server("ignore-1", Map.of()));
         cluster.awaitServer("ignore-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.metalprov.api.v1alpha1.BootConfigurationState;
+import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.ObjectReference;
 import dev.metalprov.api.v1alpha1.Power;
@@ -57,6 +58,7 @@ class ServerStatesTest {
     final Release release = new Release();
     final Map<ServerState, StateHandler> handlers = new HashMap<>();
     final OperationAnnotations operations = new OperationAnnotations();
+    final ServerPlanner planner = new ServerPlanner();
     final List<Plan> plans = new ArrayList<>();
 
     Server server;
@@ -70,6 +72,10 @@ class ServerStatesTest {
         release.power = sequencer;
         release.config = config();
         operations.config = config();
+        operations.power = sequencer;
+        planner.operations = operations;
+        planner.leds = new IndicatorLeds(config());
+        planner.config = config();
         InitialState initial = new InitialState();
         initial.power = sequencer;
         initial.config = config();
@@ -94,6 +100,7 @@ class ServerStatesTest {
         ServerSpec spec = new ServerSpec();
         spec.setSystemUUID("5ca1ab1e-0000-4000-8000-000000000001");
         spec.setSystemURI("/redfish/v1/Systems/1");
+        spec.setBmcRef(new dev.metalprov.api.v1alpha1.LocalObjectReference("bmc-1"));
         server.setSpec(spec);
         server.setStatus(new ServerStatus());
     }
@@ -174,23 +181,160 @@ class ServerStatesTest {
     }
 
     @Test
-    void parkTakesAFreeServerOutAndIsRefusedForAClaimedOne() {
+    void parkPowersAFreeServerOffMarksItDurablyAndUnparkReturnsItToThePool() {
         server.getStatus().setState(ServerState.AVAILABLE);
         bmc.power = ServerPowerState.ON;
         annotate(Operations.PARK);
-        passUntil("the server to be parked", () -> state() == ServerState.PARKED);
-        passUntil("the annotation to be removed", () -> !server.getMetadata().getAnnotations().containsKey(Metal.OPERATION_ANNOTATION));
-        passUntil("the parked server to be off", () -> bmc.power == ServerPowerState.OFF);
+        passUntil("the park to be written", () -> parkedMark() != null);
+        assertEquals(ServerPowerState.OFF, bmc.power, "powered off before it is marked parked");
+        assertEquals("true", parkedMark(), "upstream's durable mark, an annotation with the value true");
+        assertEquals(null, operation(), "the park operation is removed with the same write");
+        passUntil("the server to be Parked", () -> state() == ServerState.PARKED);
+        assertTrue(Conditions.isTrue(server.getStatus().getConditions(), ServerConditions.PARKED));
 
         annotate(Operations.UNPARK);
-        passUntil("the server to be unparked", () -> state() == ServerState.INITIAL);
+        passUntil("the mark and the operation to go", () -> parkedMark() == null && operation() == null);
+        passUntil("the server to be back in the pool", () -> state() == ServerState.AVAILABLE);
+        assertFalse(server.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals(ServerConditions.PARKED)));
+    }
 
+    @Test
+    void aClaimedServerIsParkedWithItsClaimAndUnparkedBackToReserved() {
         reservedWithLiveClaim();
+        passUntil("the claimed server to be powered on", () -> bmc.power == ServerPowerState.ON);
         annotate(Operations.PARK);
-        Plan refused = pass();
-        assertTrue(refused.notes().stream().anyMatch(n -> n.warning() && n.reason().equals("OperationRefused")), refused.toString());
-        assertEquals(ServerState.RESERVED, state());
-        assertFalse(server.getMetadata().getAnnotations().containsKey(Metal.OPERATION_ANNOTATION));
+        passUntil("the server to be Parked", () -> state() == ServerState.PARKED);
+        assertEquals(ServerPowerState.OFF, bmc.power);
+        assertEquals("c", server.getSpec().getServerClaimRef().getName(), "the claim is kept");
+        assertTrue(server.getSpec().getBootConfigurationRef() != null, "and its boot configuration");
+
+        annotate(Operations.UNPARK);
+        passUntil("the server to be Reserved again", () -> state() == ServerState.RESERVED);
+        passUntil("the claim to power it on again", () -> bmc.power == ServerPowerState.ON);
+        assertEquals("c", server.getSpec().getServerClaimRef().getName());
+    }
+
+    @Test
+    void aParkAskedInAStateThatCannotParkIsKeptAndDoneOnceItCan() {
+        server.getStatus().setState(ServerState.INITIAL);
+        bmc.power = ServerPowerState.ON;
+        annotate(Operations.PARK);
+        Plan deferred = pass();
+        assertTrue(deferred.conditions().stream().anyMatch(c -> c.type().equals(ServerConditions.PARKED) && !c.status()
+                && c.reason().equals(ServerConditions.PARK_DEFERRED)), deferred.toString());
+        assertEquals(Operations.PARK, operation(), "the park is kept, not done and not dropped");
+        assertEquals(null, parkedMark());
+
+        passUntil("discovery to finish and the park to be done", () -> state() == ServerState.PARKED);
+        assertTrue(plans.stream().anyMatch(p -> p.next() == ServerState.AVAILABLE), "it went through Available first");
+        assertEquals("true", parkedMark());
+        assertEquals(null, operation());
+    }
+
+    @Test
+    void aParkedServerStaysParkedWhenItsStatusIsWiped() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        annotate(Operations.PARK);
+        passUntil("the server to be Parked", () -> state() == ServerState.PARKED);
+        int calls = bmc.calls;
+
+        server.setStatus(new ServerStatus());
+        Plan after = pass();
+        assertEquals(ServerState.PARKED, after.next(), "the mark, not the status, says it is parked");
+        assertEquals(ServerState.PARKED, state());
+        assertFalse(bmc.actions.stream().skip(0).anyMatch(a -> a.equals("On")), bmc.actions.toString());
+        assertTrue(bmc.calls - calls <= 1, "at most a read of the power");
+    }
+
+    @Test
+    void aParkedServerIsNotPoweredOffAgainAfterAnOutsidePowerOnAndDropsResets() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        annotate(Operations.PARK);
+        passUntil("the server to be Parked", () -> state() == ServerState.PARKED);
+        List<String> before = List.copyOf(bmc.actions);
+
+        bmc.power = ServerPowerState.ON; // someone updating the firmware powers it on
+        for (int i = 0; i < 40; i++) {
+            clock.move(POLL);
+            pass();
+        }
+        assertEquals(before, bmc.actions, "no power action while parked");
+        assertEquals(ServerPowerState.ON, bmc.power);
+        assertEquals(ServerPowerState.ON, commands.observation(BmcCommands.key(server)).power(), "its power is still read");
+
+        annotate("hard-restart-server");
+        Plan dropped = pass();
+        assertTrue(dropped.notes().stream().anyMatch(n -> n.warning() && n.reason().equals("ParkedOperationDropped")),
+                dropped.toString());
+        assertEquals(null, operation(), "the reset is dropped");
+        pass();
+        assertEquals(before, bmc.actions, "and never sent");
+        assertEquals(ServerState.PARKED, state());
+    }
+
+    @Test
+    void theDeprecatedSpecPowerIsClearedAsUpstreamDoesAndNothingIsPowered() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        server.getSpec().setPower(Power.ON);
+        Plan cleared = pass();
+        assertTrue(cleared.write().isPresent(), cleared.toString());
+        assertEquals(null, server.getSpec().getPower());
+        for (int i = 0; i < 5; i++) {
+            clock.move(POLL);
+            pass();
+        }
+        assertEquals(List.of(), bmc.actions, "spec.power never powered anything");
+    }
+
+    @Test
+    void aServerWithoutABmcWaitsInInitialWithAConditionAndTouchesNoBmc() {
+        server.getSpec().setBmcRef(null);
+        server.setStatus(new ServerStatus());
+        for (int i = 0; i < 10; i++) {
+            Plan plan = pass();
+            assertTrue(plan.command().isEmpty(), plan.toString());
+            assertTrue(plan.recheck().orElseThrow().compareTo(Duration.ofMinutes(1)) >= 0, "no hot loop: " + plan);
+            clock.move(POLL);
+        }
+        assertEquals(ServerState.INITIAL, state());
+        assertEquals(ServerConditions.NO_BMC, Conditions.reason(server.getStatus().getConditions(),
+                ServerConditions.BMC_REACHABLE).orElse(null));
+        assertEquals(0, bmc.calls, "no BMC is asked");
+
+        server.getSpec().setBmcRef(new dev.metalprov.api.v1alpha1.LocalObjectReference("bmc-1"));
+        passUntil("the server to be discovered once it has a BMC", () -> state() == ServerState.AVAILABLE);
+    }
+
+    @Test
+    void theIndicatorLedIsSetOverTheBmcAndReadBack() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        server.getSpec().setIndicatorLED(IndicatorLED.BLINKING);
+        passUntil("the LED to be set", () -> bmc.led == IndicatorLED.BLINKING);
+        passUntil("the LED to be reported", () -> last().conditions().stream()
+                .anyMatch(c -> c.type().equals(ServerConditions.INDICATOR_LED) && c.status()));
+        assertEquals(IndicatorLED.BLINKING, commands.observation(BmcCommands.key(server)).led());
+
+        bmc.led = IndicatorLED.OFF; // pressed on the chassis
+        clock.move(Duration.ofSeconds(60));
+        passUntil("the LED to be set again", () -> bmc.led == IndicatorLED.BLINKING);
+        assertEquals(2, bmc.actions.stream().filter(a -> a.equals("IndicatorLED:Blinking")).count(), bmc.actions.toString());
+    }
+
+    @Test
+    void aBmcThatRefusesTheLedSaysSoWithoutErrorAndIsAskedAgainOnlyAfterTheRetryInterval() {
+        server.getStatus().setState(ServerState.AVAILABLE);
+        server.getSpec().setIndicatorLED(IndicatorLED.LIT);
+        bmc.refusesLed = true;
+        passUntil("the refusal to be reported", () -> last().conditions().stream()
+                .anyMatch(c -> c.type().equals(ServerConditions.INDICATOR_LED) && !c.status()
+                        && c.reason().equals(ServerConditions.LED_REFUSED)));
+        for (int i = 0; i < 18; i++) { // 90 s: one retry interval (60 s) and a half
+            clock.move(Duration.ofSeconds(5));
+            pass();
+        }
+        assertEquals(ServerState.AVAILABLE, state(), "an LED is no reason for Error");
+        assertEquals(2, bmc.actions.stream().filter(a -> a.startsWith("IndicatorLED")).count(),
+                "asked again after the retry interval, not on every pass: " + bmc.actions);
     }
 
     @Test
@@ -224,7 +368,7 @@ class ServerStatesTest {
         Situation situation = new Situation(server, commands.observation(BmcCommands.key(server)),
                 Optional.ofNullable(claim), Optional.ofNullable(boot).filter(b -> b.getStatus() != null
                         && b.getStatus().getState() == BootConfigurationState.READY), null, clock.instant());
-        Plan plan = operations.handle(situation).orElseGet(() -> handlers.get(situation.state()).handle(situation));
+        Plan plan = planner.plan(situation, handlers::get);
         plans.add(plan);
         if (plan.write().isPresent()) {
             server = plan.write().get().change().apply(server);
@@ -258,6 +402,14 @@ class ServerStatesTest {
 
     ServerState state() {
         return server.getStatus().getState();
+    }
+
+    String operation() {
+        return server.getMetadata().getAnnotations() == null ? null : server.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION);
+    }
+
+    String parkedMark() {
+        return server.getMetadata().getAnnotations() == null ? null : server.getMetadata().getAnnotations().get(Metal.PARKED_ANNOTATION);
     }
 
     void annotate(String operation) {
@@ -338,9 +490,14 @@ class ServerStatesTest {
         boolean ignoresGracefulShutdown;
         boolean revertsOverride;
         boolean unreachable;
+        IndicatorLED led = IndicatorLED.OFF;
+        /** Refuses to set the LED, as a BMC that has none answers a PATCH of it. */
+        boolean refusesLed;
+        int calls;
         final List<String> actions = new ArrayList<>();
 
         private <T> CompletableFuture<T> answer(java.util.function.Supplier<T> value) {
+            calls++;
             if (unreachable) {
                 return CompletableFuture.failedFuture(new BmcException(BmcException.CONNECTION_FAILED, "connection refused"));
             }
@@ -350,6 +507,26 @@ class ServerStatesTest {
         @Override
         public CompletableFuture<ServerPowerState> powerState(Machine machine) {
             return answer(() -> power);
+        }
+
+        @Override
+        public CompletableFuture<SystemReading> read(Machine machine) {
+            return answer(() -> new SystemReading(power, led));
+        }
+
+        @Override
+        public CompletableFuture<IndicatorLED> setIndicatorLED(Machine machine, IndicatorLED value) {
+            if (refusesLed) {
+                calls++;
+                actions.add("IndicatorLED:" + value);
+                return CompletableFuture.failedFuture(new BmcException(BmcException.INTERNAL_SERVER_ERROR,
+                        "/redfish/v1/Systems/1 answered HTTP 400: PropertyUnknown IndicatorLED"));
+            }
+            return answer(() -> {
+                actions.add("IndicatorLED:" + value);
+                led = value;
+                return led;
+            });
         }
 
         @Override

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import dev.metalprov.redfish.Inventory;
 import dev.metalprov.redfish.Inventory.SystemInventory;
 import dev.metalprov.server.Machine;
+import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.server.BmcException;
 import dev.metalprov.server.PowerAdapter;
@@ -39,6 +40,7 @@ public class FakePowerAdapter implements PowerAdapter {
     private final Set<String> ignoresGracefulShutdown = ConcurrentHashMap.newKeySet();
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, Integer> reads = new ConcurrentHashMap<>();
+    private final Map<String, IndicatorLED> leds = new ConcurrentHashMap<>();
 
     /** Answers come from another thread, as a real BMC's do. */
     private final ExecutorService answers = Executors.newSingleThreadExecutor(r -> {
@@ -115,6 +117,29 @@ public class FakePowerAdapter implements PowerAdapter {
     }
 
     @Override
+    public CompletableFuture<SystemReading> read(Machine machine) {
+        return answer(machine, name -> new SystemReading(readPower(name), leds.get(name)));
+    }
+
+    @Override
+    public CompletableFuture<IndicatorLED> setIndicatorLED(Machine machine, IndicatorLED led) {
+        return answer(machine, name -> {
+            record(name, "IndicatorLED:" + led);
+            leds.put(name, led);
+            return led;
+        });
+    }
+
+    /** The indicator LED of a server's system, as set from outside (someone pressing the button). */
+    public void setLed(String server, IndicatorLED led) {
+        leds.put(server, led);
+    }
+
+    public IndicatorLED led(String server) {
+        return leds.get(server);
+    }
+
+    @Override
     public CompletableFuture<BootOverride> bootOnceFromNetwork(Machine machine, NetworkBoot boot) {
         return answer(machine, name -> {
             record(name, "BootOnce:" + boot.kind() + (boot.uri() == null ? "" : ":" + boot.uri()));
@@ -180,6 +205,7 @@ public class FakePowerAdapter implements PowerAdapter {
         addresses.clear();
         calls.clear();
         reads.clear();
+        leds.clear();
     }
 
     private synchronized void record(String server, String action) {

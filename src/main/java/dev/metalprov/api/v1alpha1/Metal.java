@@ -18,6 +18,13 @@ public final class Metal {
     public static final String OPERATION_ANNOTATION = GROUP + "/operation";
 
     /**
+     * Upstream's durable mark of a parked Server, written by the operator with the value
+     * {@code "true"} when a park is done and removed by unpark. Being in the metadata, it
+     * survives a status that is lost or wiped.
+     */
+    public static final String PARKED_ANNOTATION = GROUP + "/parked";
+
+    /**
      * Additions of this operator, in its own domain: the uid of the claim a server is bound to
      * (so that a consistent list by label finds a claim's server without trusting any cache), and
      * the boot configuration a one-time network boot was last requested for.

@@ -21,7 +21,7 @@ public class Protocol {
     @JsonPropertyDescription("The TCP port the BMC answers on.")
     private Integer port;
 
-    @JsonPropertyDescription("http or https; https when empty.")
+    @JsonPropertyDescription("http or https; http when empty, as upstream.")
     private ProtocolScheme scheme;
 
     public Protocol() {

@@ -31,7 +31,7 @@ public class ServerSpec {
     @JsonPropertyDescription("The Redfish @odata.id of the system; filled in by the operator when empty.")
     private String systemURI;
 
-    @JsonPropertyDescription("Deprecated upstream: accepted, never acted on. The power of a claimed server follows its claim.")
+    @JsonPropertyDescription("Deprecated upstream: accepted, and cleared by the operator as upstream does. The power of a claimed server follows its claim.")
     private Power power;
 
     @JsonProperty("indicatorLED")
