@@ -20,6 +20,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.metalprov.api.v1alpha1.Server;
+import dev.metalprov.api.v1alpha1.ServerState;
+import dev.metalprov.common.Conditions;
+
 /**
  * The shapes of the manifests IronCore's metal-operator ships as samples and in its
  * documentation, one fixture of the project's own per shape (src/test/resources/e2e/upstream-shapes):
@@ -70,6 +74,27 @@ class UpstreamShapesIT {
         }
         written.path("metadata").path("labels").fields().forEachRemaining(label -> assertEquals(label.getValue().asText(),
                 admitted.path("metadata").path("labels").path(label.getKey()).asText(), file + ": label " + label.getKey()));
+    }
+
+    /**
+     * Upstream's inventory Servers name no BMC. Applied for real, such a Server is no error: the
+     * operator keeps it in Initial and says why, and the fields it was written with stay.
+     */
+    @Test
+    void aServerWithoutABmcWaitsInInitialAndSaysWhy(EndToEnd.Environment environment) {
+        Path file = SHAPES.resolve("server-inventory-without-bmc.yaml");
+        environment.plane.kubectl("apply", "-f", file.toString()).orFail("applying " + file);
+        var servers = environment.plane.admin().resources(Server.class);
+        try {
+            Server waiting = SeedFlowIT.await("the BMC-less server to wait in Initial with reason NoBMC",
+                    () -> servers.withName("shape-dc2-row4-rack2-srv7").get(),
+                    s -> s.getStatus() != null && s.getStatus().getState() == ServerState.INITIAL
+                            && "NoBMC".equals(Conditions.reason(s.getStatus().getConditions(), "BMCReachable").orElse(null)));
+            assertEquals("00000000-0000-0000-0004-000200070001", waiting.getSpec().getSystemUUID());
+            assertEquals("4-2", waiting.getMetadata().getLabels().get("metadata.metal.ironcore.dev/rack"));
+        } finally {
+            servers.withName("shape-dc2-row4-rack2-srv7").delete();
+        }
     }
 
     /** Every field written is in the admitted object with the same value; defaults may add fields. */
