@@ -24,6 +24,7 @@ import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerSpec;
+import dev.metalprov.common.ActedOnChanges;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.FailureBackoff;
@@ -41,6 +42,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -60,7 +62,9 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * The BMC itself is asked off the reconcile thread ({@link BmcProbes}); a reconcile reports the
  * last answer and starts the next probe when it is due.
  */
-@ControllerConfiguration(name = BMCReconciler.NAME)
+// Annotations wake a BMC too (ignore is lifted by removing one), so not only a new generation does.
+@ControllerConfiguration(name = BMCReconciler.NAME, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = ActedOnChanges.class))
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "create" })
 @RBACRule(apiGroups = Metal.GROUP, resources = "bmcsecrets", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
@@ -134,8 +138,7 @@ public class BMCReconciler implements Reconciler<BMC> {
 
     @Override
     public UpdateControl<BMC> reconcile(BMC bmc, Context<BMC> context) {
-        if (bmc.getMetadata().getAnnotations() != null
-                && Operations.IGNORE.equals(bmc.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION))) {
+        if (Operations.ignored(bmc)) {
             // Upstream's meaning: leave the BMC (its probes and the servers it would make) alone while set.
             return UpdateControl.noUpdate();
         }

@@ -15,11 +15,14 @@ import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
 import dev.metalprov.api.v1alpha1.ServerBootConfigurationStatus;
 import dev.metalprov.boot.IgnitionSecrets.Ignition;
+import dev.metalprov.common.ActedOnChanges;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.server.Operations;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -39,7 +42,9 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * <p>With {@code metal.boot.enabled=false} it does nothing and watches nothing more: an external
  * boot service (IronCore's boot-operator) owns the state then.
  */
-@ControllerConfiguration(name = BootConfigurationReconciler.NAME)
+// Annotations wake a configuration too (ignore is lifted by removing one), so not only a new generation does.
+@ControllerConfiguration(name = BootConfigurationReconciler.NAME, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = ActedOnChanges.class))
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
@@ -94,7 +99,8 @@ public class BootConfigurationReconciler implements Reconciler<ServerBootConfigu
     @Override
     public UpdateControl<ServerBootConfiguration> reconcile(ServerBootConfiguration configuration,
             Context<ServerBootConfiguration> context) {
-        if (!config.boot().enabled()) {
+        if (!config.boot().enabled() || Operations.ignored(configuration)) {
+            // Off, or upstream's ignore: the configuration is left alone while it is set.
             return UpdateControl.noUpdate();
         }
         Check image = checkImage(configuration);

@@ -26,6 +26,7 @@ import dev.metalprov.api.v1alpha1.ServerClaim;
 import dev.metalprov.api.v1alpha1.ServerClaimStatus;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerState;
+import dev.metalprov.common.ActedOnChanges;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
@@ -61,7 +62,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
  */
 // Annotations wake a claim too (ignore is lifted by removing one), so not only a new generation does.
 @ControllerConfiguration(name = ServerClaimReconciler.NAME, finalizerName = Metal.SERVER_CLAIM_FINALIZER,
-        generationAwareEventProcessing = false, informer = @Informer(onUpdateFilter = ClaimChanged.class))
+        generationAwareEventProcessing = false, informer = @Informer(onUpdateFilter = ActedOnChanges.class))
 // Beyond what the watched kinds give: bind servers, create boot configurations, check Ignition Secrets, record events.
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "update" })
 @RBACRule(apiGroups = Metal.GROUP, resources = "serverbootconfigurations", verbs = { "get", "list", "watch", "create", "update", "delete" })
@@ -129,8 +130,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
 
     @Override
     public UpdateControl<ServerClaim> reconcile(ServerClaim claim, Context<ServerClaim> context) {
-        if (claim.getMetadata().getAnnotations() != null
-                && Operations.IGNORE.equals(claim.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION))) {
+        if (Operations.ignored(claim)) {
             // Upstream's meaning: leave the claim alone while the annotation is set. Its deletion still
             // goes ahead (cleanup), as upstream's does, so that no finalizer is held by it.
             return UpdateControl.noUpdate();

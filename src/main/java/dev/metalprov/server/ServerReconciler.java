@@ -193,8 +193,7 @@ public class ServerReconciler implements Reconciler<Server> {
 
     @Override
     public UpdateControl<Server> reconcile(Server server, Context<Server> context) {
-        if (server.getMetadata().getAnnotations() != null
-                && Operations.IGNORE.equals(server.getMetadata().getAnnotations().get(Metal.OPERATION_ANNOTATION))) {
+        if (Operations.ignored(server)) {
             // Upstream's meaning: leave the server alone while the annotation is set.
             return UpdateControl.noUpdate();
         }

@@ -3,6 +3,7 @@ package dev.metalprov.bmc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -22,6 +23,7 @@ import dev.metalprov.api.v1alpha1.BMCSpec;
 import dev.metalprov.api.v1alpha1.BMCState;
 import dev.metalprov.api.v1alpha1.InlineEndpoint;
 import dev.metalprov.api.v1alpha1.LocalObjectReference;
+import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.Protocol;
 import dev.metalprov.api.v1alpha1.ProtocolName;
 import dev.metalprov.api.v1alpha1.ProtocolScheme;
@@ -112,6 +114,27 @@ class RedfishLifecycleTest {
             assertEquals(ServerPowerState.OFF, server.getStatus().getPowerState());
         }
         assertEquals("Off", rack.system("node-1").path("PowerState").asText(), "the machine found On was powered off");
+    }
+
+    @Test
+    void anIgnoredBmcIsLeftAloneUntilTheAnnotationGoes() {
+        cluster.create(secret("rack-secret", "admin", "rack-password"));
+        BMC ignored = bmc("rack-ignored", rack, "rack-secret", Map.of("rack", "r1"));
+        ignored.getMetadata().setAnnotations(Map.of(Metal.OPERATION_ANNOTATION, "ignore"));
+        cluster.create(ignored);
+        BMC control = cluster.create(bmc("rack-control", rack, "rack-secret", Map.of("rack", "r1")));
+        // Once the BMC created after it is Enabled, the ignored one has had every chance to be probed.
+        cluster.awaitUntil("the BMC without the annotation to be Enabled", () -> client.resource(control).get(),
+                b -> b.getStatus() != null && b.getStatus().getState() == BMCState.ENABLED);
+        assertNull(client.resource(ignored).get().getStatus(), "the ignored BMC got no status");
+        assertNull(cluster.getServer("rack-ignored-system-0"), "no server is made through an ignored BMC");
+
+        client.resources(BMC.class).withName("rack-ignored").edit(b -> {
+            b.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
+            return b;
+        });
+        cluster.awaitUntil("the BMC to be Enabled once ignore is removed", () -> client.resource(ignored).get(),
+                b -> b.getStatus() != null && b.getStatus().getState() == BMCState.ENABLED);
     }
 
     @Test

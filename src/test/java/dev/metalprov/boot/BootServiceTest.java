@@ -3,6 +3,7 @@ package dev.metalprov.boot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -239,6 +240,25 @@ class BootServiceTest {
     }
 
     @Test
+    void anIgnoredConfigurationIsLeftAloneUntilTheAnnotationGoes() {
+        registry.push("os/plain", "v1", "", List.of(new Blob(OciTestRegistry.KERNEL, bytes(64)),
+                new Blob(OciTestRegistry.INITRAMFS, bytes(64))));
+        createIgnitionSecret("ignition", IGNITION);
+        annotatedConfiguration("ignored", registryHost + "/os/plain:v1", Map.of(Metal.OPERATION_ANNOTATION, "ignore"));
+        configuration("control", registryHost + "/os/plain:v1", null);
+        // Once the configuration created after it is Ready, the ignored one has had every chance to be checked.
+        cluster.awaitBootConfiguration(NS, "control", "the configuration without the annotation to be Ready",
+                stateIs(BootConfigurationState.READY));
+        assertNull(cluster.getBootConfiguration(NS, "ignored").getStatus(), "the ignored configuration got no status");
+
+        client.resources(ServerBootConfiguration.class).inNamespace(NS).withName("ignored").edit(c -> {
+            c.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
+            return c;
+        });
+        cluster.awaitBootConfiguration(NS, "ignored", "to be Ready once ignore is removed", stateIs(BootConfigurationState.READY));
+    }
+
+    @Test
     void multiArchitectureImagesBootTheAmd64Manifest() {
         String arm = registry.push("os/multi", "arm64", "", List.of(new Blob(OciTestRegistry.UKI, bytes(64))));
         String amd = registry.push("os/multi", "amd64", "", List.of(new Blob(OciTestRegistry.KERNEL, bytes(64)),
@@ -290,9 +310,12 @@ class BootServiceTest {
     }
 
     private void configuration(String name, String image, String bootMethod) {
+        annotatedConfiguration(name, image, bootMethod == null ? null : Map.of(Metal.BOOT_METHOD_ANNOTATION, bootMethod));
+    }
+
+    private void annotatedConfiguration(String name, String image, Map<String, String> annotations) {
         ServerBootConfiguration configuration = new ServerBootConfiguration();
-        configuration.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName(name)
-                .withAnnotations(bootMethod == null ? null : Map.of(Metal.BOOT_METHOD_ANNOTATION, bootMethod)).build());
+        configuration.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName(name).withAnnotations(annotations).build());
         ServerBootConfigurationSpec spec = new ServerBootConfigurationSpec();
         spec.setServerRef(new LocalObjectReference("server-of-" + name));
         spec.setImage(image);
