@@ -74,7 +74,7 @@ class BindingRaceTest {
             Random random = new Random(1000L + run);
             race(random, run);
             List<String> seen = new ArrayList<>();
-            await("run " + run + " to settle").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            await("run " + run + " to settle").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                     .dontCatchUncaughtExceptions()
                     .until(() -> {
                         List<Server> servers = servers();
@@ -139,7 +139,7 @@ class BindingRaceTest {
         for (String ns : NAMESPACES) {
             client.resources(ServerClaim.class).inNamespace(ns).delete();
         }
-        await("claims of the run gone and servers back").atMost(Duration.ofSeconds(60)).dontCatchUncaughtExceptions()
+        await("claims of the run gone and servers back").atMost(Duration.ofSeconds(120)).dontCatchUncaughtExceptions()
                 .until(() -> claims().isEmpty() && servers().stream().allMatch(s -> s.getSpec().getServerClaimRef() == null
                         && s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE));
         live.clear();
