@@ -1,10 +1,10 @@
 package dev.metalprov.metrics;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
@@ -15,7 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class BootMetrics {
 
-    public enum Endpoint {
+    public enum Endpoint implements AnswerCounter.Label {
         IPXE("ipxe"),
         HTTPBOOT("httpboot"),
         IGNITION("ignition"),
@@ -26,9 +26,14 @@ public class BootMetrics {
         Endpoint(String label) {
             this.label = label;
         }
+
+        @Override
+        public String label() {
+            return label;
+        }
     }
 
-    public enum Outcome {
+    public enum Outcome implements AnswerCounter.Label {
         /** Answered with what was asked for. */
         SERVED("served"),
         /** No server with that UUID has a boot configuration. */
@@ -47,25 +52,28 @@ public class BootMetrics {
         Outcome(String label) {
             this.label = label;
         }
+
+        @Override
+        public String label() {
+            return label;
+        }
     }
 
     @Inject
     MeterRegistry registry;
 
+    private AnswerCounter answers;
+
+    @PostConstruct
+    void create() {
+        answers = new AnswerCounter(registry, "metal.boot.requests", "Requests to the boot server, by endpoint and outcome");
+    }
+
     void registerAtStart(@Observes StartupEvent start) {
-        for (Endpoint endpoint : Endpoint.values()) {
-            for (Outcome outcome : Outcome.values()) {
-                counter(endpoint, outcome);
-            }
-        }
+        answers.registerAll(Endpoint.values(), Outcome.values());
     }
 
     public void answered(Endpoint endpoint, Outcome outcome) {
-        counter(endpoint, outcome).increment();
-    }
-
-    private Counter counter(Endpoint endpoint, Outcome outcome) {
-        return Counter.builder("metal.boot.requests").description("Requests to the boot server, by endpoint and outcome")
-                .tag("endpoint", endpoint.label).tag("outcome", outcome.label).register(registry);
+        answers.increment(endpoint, outcome);
     }
 }

@@ -1,10 +1,10 @@
 package dev.metalprov.metrics;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
@@ -17,7 +17,7 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class MetadataMetrics {
 
-    public enum Endpoint {
+    public enum Endpoint implements AnswerCounter.Label {
         /** {@code /v1/}: everything at once. */
         METADATA("metadata"),
         /** {@code /v1/{field}}. */
@@ -34,9 +34,14 @@ public class MetadataMetrics {
         Endpoint(String label) {
             this.label = label;
         }
+
+        @Override
+        public String label() {
+            return label;
+        }
     }
 
-    public enum Outcome {
+    public enum Outcome implements AnswerCounter.Label {
         /** Answered with what was asked for. */
         SERVED("served"),
         /** The request lacked {@code Metadata-Flavor: IronCore Metal}. */
@@ -59,26 +64,28 @@ public class MetadataMetrics {
         Outcome(String label) {
             this.label = label;
         }
+
+        @Override
+        public String label() {
+            return label;
+        }
     }
 
     @Inject
     MeterRegistry registry;
 
+    private AnswerCounter answers;
+
+    @PostConstruct
+    void create() {
+        answers = new AnswerCounter(registry, "metal.metadata.requests", "Requests to the metadata service, by endpoint and outcome");
+    }
+
     void registerAtStart(@Observes StartupEvent start) {
-        for (Endpoint endpoint : Endpoint.values()) {
-            for (Outcome outcome : Outcome.values()) {
-                counter(endpoint, outcome);
-            }
-        }
+        answers.registerAll(Endpoint.values(), Outcome.values());
     }
 
     public void answered(Endpoint endpoint, Outcome outcome) {
-        counter(endpoint, outcome).increment();
-    }
-
-    private Counter counter(Endpoint endpoint, Outcome outcome) {
-        return Counter.builder("metal.metadata.requests")
-                .description("Requests to the metadata service, by endpoint and outcome")
-                .tag("endpoint", endpoint.label).tag("outcome", outcome.label).register(registry);
+        answers.increment(endpoint, outcome);
     }
 }
