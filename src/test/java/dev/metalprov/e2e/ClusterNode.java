@@ -248,6 +248,20 @@ final class ClusterNode implements AutoCloseable {
         return pids;
     }
 
+    /** The resident memory of the pods' processes (the containers and their sandboxes), in KiB. */
+    long podResidentKiB() {
+        long total = 0;
+        for (long pid : podProcesses()) {
+            try {
+                total += Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+                        .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();
+            } catch (IOException | NumberFormatException e) {
+                // Gone meanwhile.
+            }
+        }
+        return total;
+    }
+
     private static void kill(Set<Long> pids) {
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }

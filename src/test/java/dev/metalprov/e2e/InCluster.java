@@ -104,6 +104,7 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
     }
 
     private static Cluster start() {
+        long begun = System.nanoTime();
         ClusterNode.requireHost();
         Processes.run(List.of("bash", "src/test/cluster/node-packages.sh"), Map.of(), Duration.ofMinutes(10))
                 .orFail("installing the node's packages");
@@ -129,6 +130,8 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
                     images[1]);
             cluster.seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK, cluster.network.gateway());
             install(cluster);
+            System.out.printf("in-cluster: the cluster with the operator Ready in %.1f s; the pod resident: %d MiB%n",
+                    (System.nanoTime() - begun) / 1e9, cluster.node.podResidentKiB() / 1024);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();

@@ -164,6 +164,7 @@ class InClusterIT {
         assertTrue(script.body().startsWith("#!ipxe\n"), script.body());
         assertTrue(script.body().contains("http://metal-operator-boot.metal-system.svc:8082/"), script.body());
         Objects.requireNonNull(server("my-server").getSpec().getServerClaimRef());
+        System.out.printf("in-cluster: the pod resident after the seed flow: %d MiB%n", cluster.node.podResidentKiB() / 1024);
     }
 
     private static Server server(String name) {
