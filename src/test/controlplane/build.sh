@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the control plane of the end-to-end tests (kube-apiserver, kube-controller-manager and
-# etcd) from the Go module proxy, once per version, into a cache outside the work tree; prints the
-# cache folder.
+# etcd) and the node of the in-cluster tests (kube-scheduler and kubelet) from the Go module proxy,
+# once per version, into a cache outside the work tree; prints the cache folder.
 # The Kubernetes commands share one wrapper module, so they build from one set of sources.
 # kubectl comes from the machine.
 set -euo pipefail
@@ -40,7 +40,7 @@ k8s_ldflags="-s -w \
   -X k8s.io/component-base/version.gitMinor=$minor \
   -X k8s.io/component-base/version.gitTreeState=clean \
   -X k8s.io/component-base/version.buildDate=1970-01-01T00:00:00Z"
-for command in kube-apiserver kube-controller-manager; do
+for command in kube-apiserver kube-controller-manager kube-scheduler kubelet; do
   build "$command" "$here/kubernetes" "./$command" "$k8s_ldflags"
 done
 build etcd "$here/etcd" . "-s -w"

@@ -29,7 +29,12 @@ final class BootService implements AutoCloseable {
     }
 
     static BootService start(Path work) {
-        OciTestRegistry registry = OciTestRegistry.start(work);
+        return start(work, "127.0.0.1");
+    }
+
+    /** The registry on this address of the machine (where a pod reaches it). */
+    static BootService start(Path work, String address) {
+        OciTestRegistry registry = OciTestRegistry.start(work, address);
         try {
             // Small stand-ins for a real kernel, initramfs and root filesystem: the operator checks media types, not contents.
             registry.push("library/my-osimage", "latest", SEED_IMAGE_COMMAND_LINE, List.of(

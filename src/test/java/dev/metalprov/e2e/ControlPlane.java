@@ -28,25 +28,45 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * TokenRequest token. The controller-manager runs only the namespace and garbage-collection
  * controllers: deleting a namespace deletes what is in it, as in a cluster, and nothing else that a
  * node would need runs here.
+ *
+ * <p>{@link #startForNode} starts the control plane of a one-node cluster instead ({@link InCluster}):
+ * the Node authorizer besides RBAC and an identity for the kubelet, kube-scheduler, and the
+ * controllers a Deployment needs, with the API server's certificate published to pods.
  */
 final class ControlPlane implements AutoCloseable {
 
     private final Path work;
     private final List<Process> processes = new ArrayList<>();
     private final String adminToken = UUID.randomUUID().toString();
+    private final String nodeToken = UUID.randomUUID().toString();
+    /** The services' address range of a one-node cluster, or null without a node. */
+    private final String serviceRange;
     private int port;
+    private Path binaries;
     private Path kubeconfig;
     private KubernetesClient admin;
     // The admin client's own Vert.x, on daemon threads and closed with the control plane: a client
     // left to create its own keeps non-daemon threads, and Maven's exec:java waits for those forever.
     private io.vertx.core.Vertx vertx;
 
-    private ControlPlane(Path work) {
+    private ControlPlane(Path work, String serviceRange) {
         this.work = work;
+        this.serviceRange = serviceRange;
     }
 
     static ControlPlane start(Path work) {
-        ControlPlane plane = new ControlPlane(work);
+        return start(new ControlPlane(work, null));
+    }
+
+    /**
+     * The control plane of a one-node cluster whose kubelet logs in as {@code system:node:<nodeName>}
+     * ({@link #nodeKubeconfig}), with services in {@code serviceRange}.
+     */
+    static ControlPlane startForNode(Path work, String serviceRange) {
+        return start(new ControlPlane(work, serviceRange));
+    }
+
+    private static ControlPlane start(ControlPlane plane) {
         try {
             plane.boot();
             return plane;
@@ -60,7 +80,7 @@ final class ControlPlane implements AutoCloseable {
         Files.createDirectories(work);
         String built = Processes.run(List.of("bash", "src/test/controlplane/build.sh"), Map.of(), Duration.ofMinutes(40))
                 .orFail("building the control plane").out().strip();
-        Path binaries = Path.of(built.substring(built.lastIndexOf('\n') + 1));
+        binaries = Path.of(built.substring(built.lastIndexOf('\n') + 1));
 
         int etcdPort = Processes.freePort();
         int peerPort = Processes.freePort();
@@ -73,7 +93,8 @@ final class ControlPlane implements AutoCloseable {
         KeyPair keys = rsaKeys();
         Path signingKey = write("sa.key", pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         Path verifyingKey = write("sa.pub", pem("PUBLIC KEY", keys.getPublic().getEncoded()));
-        Path tokens = write("tokens.csv", adminToken + ",e2e-admin,e2e-admin,system:masters\n");
+        Path tokens = write("tokens.csv", adminToken + ",e2e-admin,e2e-admin,system:masters\n"
+                + nodeToken + ",system:node:" + NODE_NAME + ",node," + "system:nodes\n");
         port = Processes.freePort();
         processes.add(Processes.start("kube-apiserver", List.of(binaries.resolve("kube-apiserver").toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
@@ -81,15 +102,58 @@ final class ControlPlane implements AutoCloseable {
                 "--secure-port=" + port,
                 "--bind-address=127.0.0.1",
                 "--advertise-address=127.0.0.1",
-                "--authorization-mode=RBAC",
+                serviceRange == null ? "--authorization-mode=RBAC" : "--authorization-mode=Node,RBAC",
                 "--token-auth-file=" + tokens,
                 "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                 "--service-account-key-file=" + verifyingKey,
                 "--service-account-signing-key-file=" + signingKey,
-                "--service-cluster-ip-range=10.0.0.0/24",
+                "--service-cluster-ip-range=" + (serviceRange == null ? "10.0.0.0/24" : serviceRange),
                 "--enable-priority-and-fairness=false"), Map.of(), work.resolve("logs")));
         awaitReady();
-        kubeconfig = write("kubeconfig", """
+        kubeconfig = write("kubeconfig", kubeconfig("e2e-admin", adminToken));
+        List<String> controllerManager = new ArrayList<>(List.of(binaries.resolve("kube-controller-manager").toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--leader-elect=false",
+                "--bind-address=127.0.0.1",
+                "--secure-port=0"));
+        if (serviceRange == null) {
+            controllerManager.add("--controllers=namespace,garbagecollector");
+        } else {
+            // A Deployment's ReplicaSet and pods; the node's not-ready taint, which the kubelet registers
+            // it with, removed once it is Ready; and the CA bundle (ConfigMap kube-root-ca.crt) that
+            // every pod's service-account volume carries: the API server's own self-signed chain.
+            controllerManager.add("--controllers=namespace,garbagecollector,deployment,replicaset,nodelifecycle,serviceaccount,"
+                    + "root-ca-cert-publisher");
+            controllerManager.add("--root-ca-file=" + work.resolve("certs/apiserver.crt"));
+        }
+        processes.add(Processes.start("kube-controller-manager", controllerManager, Map.of(), work.resolve("logs")));
+        if (serviceRange != null) {
+            processes.add(Processes.start("kube-scheduler", List.of(binaries.resolve("kube-scheduler").toString(),
+                    "--kubeconfig=" + kubeconfig,
+                    "--leader-elect=false",
+                    "--bind-address=127.0.0.1",
+                    "--secure-port=0"), Map.of(), work.resolve("logs")));
+            nodeKubeconfig = write("node.kubeconfig", kubeconfig(NODE_NAME, nodeToken));
+        }
+    }
+
+    /** The name of the one node, which the kubelet registers (an address: it has no other). */
+    static final String NODE_NAME = "127.0.0.1";
+
+    private Path nodeKubeconfig;
+
+    /** The kubelet's kubeconfig, as the node's identity. */
+    Path nodeKubeconfig() {
+        return nodeKubeconfig;
+    }
+
+    /** The folder of the cached binaries of build.sh. */
+    Path binaries() {
+        return binaries;
+    }
+
+    private String kubeconfig(String user, String token) {
+        return """
                 apiVersion: v1
                 kind: Config
                 clusters:
@@ -98,22 +162,21 @@ final class ControlPlane implements AutoCloseable {
                     server: %s
                     insecure-skip-tls-verify: true
                 users:
-                - name: e2e-admin
+                - name: %s
                   user:
                     token: %s
                 contexts:
                 - name: e2e
                   context:
                     cluster: e2e
-                    user: e2e-admin
+                    user: %s
                 current-context: e2e
-                """.formatted(url(), adminToken));
-        processes.add(Processes.start("kube-controller-manager", List.of(binaries.resolve("kube-controller-manager").toString(),
-                "--kubeconfig=" + kubeconfig,
-                "--controllers=namespace,garbagecollector",
-                "--leader-elect=false",
-                "--bind-address=127.0.0.1",
-                "--secure-port=0"), Map.of(), work.resolve("logs")));
+                """.formatted(url(), user, token, user);
+    }
+
+    /** The API server's port on 127.0.0.1. */
+    int port() {
+        return port;
     }
 
     String url() {

@@ -37,14 +37,21 @@ final class SushyEmulator implements AutoCloseable {
     }
 
     private final Process process;
+    private final String address;
     private final int port;
 
-    private SushyEmulator(Process process, int port) {
+    private SushyEmulator(Process process, String address, int port) {
         this.process = process;
+        this.address = address;
         this.port = port;
     }
 
     static SushyEmulator start(Path work, List<System> systems) {
+        return start(work, systems, "127.0.0.1");
+    }
+
+    /** An emulator listening on this address of the machine (a pod reaches the node's bridge address, not its loopback). */
+    static SushyEmulator start(Path work, List<System> systems, String address) {
         try {
             Path venv = Path.of(".venv");
             Path python = venv.resolve("bin/python");
@@ -74,9 +81,9 @@ final class SushyEmulator implements AutoCloseable {
                     """.formatted(work.resolve("state").toAbsolutePath(), htpasswd.toAbsolutePath(), fakeSystems));
             int port = Processes.freePort();
             Process process = Processes.start("sushy-emulator", List.of(venv.resolve("bin/sushy-emulator").toString(),
-                    "--config", config.toString(), "--interface", "127.0.0.1", "--port", String.valueOf(port)),
+                    "--config", config.toString(), "--interface", address, "--port", String.valueOf(port)),
                     Map.of(), work.resolve("logs"));
-            SushyEmulator sushy = new SushyEmulator(process, port);
+            SushyEmulator sushy = new SushyEmulator(process, address, port);
             sushy.awaitUp(work);
             return sushy;
         } catch (IOException e) {
@@ -92,7 +99,7 @@ final class SushyEmulator implements AutoCloseable {
     JsonNode system(String uuid) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/redfish/v1/Systems/" + uuid))
+                    URI.create("http://" + address + ":" + port + "/redfish/v1/Systems/" + uuid))
                     .header("Authorization", "Basic " + Base64.getEncoder()
                             .encodeToString((USERNAME + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -113,7 +120,7 @@ final class SushyEmulator implements AutoCloseable {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("sushy-emulator exited; see " + work.resolve("logs"));
                     }
-                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/redfish/v1/")).build(),
+                    return http.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + "/redfish/v1/")).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode() < 500;
                 });
     }

@@ -58,6 +58,11 @@ public final class OciTestRegistry implements AutoCloseable {
 
     /** Starts an empty registry storing into the folder, on a free loopback port; it answers before this returns. */
     public static OciTestRegistry start(Path work) {
+        return start(work, "127.0.0.1");
+    }
+
+    /** Starts an empty registry listening on this address of the machine, on a free port. */
+    public static OciTestRegistry start(Path work, String address) {
         try {
             Path data = work.resolve("data");
             if (Files.exists(data)) {
@@ -68,7 +73,7 @@ public final class OciTestRegistry implements AutoCloseable {
             Files.createDirectories(work);
             String binary = locate();
             int port;
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
                 port = socket.getLocalPort();
             }
             Path config = work.resolve("config.yml");
@@ -80,11 +85,11 @@ public final class OciTestRegistry implements AutoCloseable {
                     "  filesystem:",
                     "    rootdirectory: " + data.toAbsolutePath(),
                     "http:",
-                    "  addr: 127.0.0.1:" + port,
+                    "  addr: " + address + ":" + port,
                     ""));
             Process process = new ProcessBuilder(binary, "serve", config.toString()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("registry.log").toFile()).start();
-            OciTestRegistry registry = new OciTestRegistry(process, "127.0.0.1:" + port);
+            OciTestRegistry registry = new OciTestRegistry(process, address + ":" + port);
             try {
                 Awaitility.await("the OCI registry on port " + port + " (log: " + work.resolve("registry.log") + ")")
                         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds the images of the in-cluster tests without a Docker daemon and pushes them to the
+# registry at $1 (host:port, plain HTTP): the operator on a JRE, from the fast-jar of
+# target/quarkus-app/, and the pod sandbox's pause image. Prints the two references, one a line.
+#
+# The JRE base (Debian's minbase with openjdk-17-jre-headless, by debootstrap) and the pause
+# binary are built once and cached outside the work tree, keyed by what they are made from; each
+# run adds only the application layer.
+set -euo pipefail
+registry=$1
+work=$2   # a folder of the test run for the image layouts
+app=target/quarkus-app
+[ -f "$app/quarkus-run.jar" ] || { echo "$app/quarkus-run.jar is missing: run after package" >&2; exit 1; }
+cache="${METAL_TESTBED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/metal-operator}/images"
+suite=bookworm
+mirror=http://deb.debian.org/debian
+packages=openjdk-17-jre-headless
+
+# The JRE base as a one-layer OCI layout, tagged "base".
+build_base() { # layout folder
+  local layout=$1 bundle=$1.bundle
+  umoci init --layout "$layout"
+  umoci new --image "$layout:base"
+  umoci unpack --image "$layout:base" "$bundle" >/dev/null
+  debootstrap --variant=minbase --include="$packages" "$suite" "$bundle/rootfs" "$mirror" >&2
+  # Nothing a running JRE reads: package caches and lists, documentation.
+  rm -rf "$bundle"/rootfs/var/cache/apt/archives/*.deb "$bundle"/rootfs/var/lib/apt/lists/* \
+    "$bundle"/rootfs/usr/share/doc "$bundle"/rootfs/usr/share/man "$bundle"/rootfs/usr/share/info
+  umoci repack --image "$layout:base" "$bundle"
+  rm -rf "$bundle"
+}
+
+# The pause binary of Kubernetes' own pause image, from the k8s.io/kubernetes module that
+# build.sh downloaded, linked statically: the pod sandbox runs it and nothing else.
+build_pause() { # layout folder, pause.c
+  local layout=$1 source=$2
+  mkdir -p "$layout.bin"
+  gcc -Os -static -DVERSION=test -o "$layout.bin/pause" "$source"
+  umoci init --layout "$layout"
+  umoci new --image "$layout:pause"
+  umoci insert --image "$layout:pause" "$layout.bin/pause" /pause >/dev/null
+  umoci config --image "$layout:pause" --config.entrypoint /pause --config.user 65535:65535
+  rm -rf "$layout.bin"
+}
+
+cached() { # name, key, builder, builder arguments...: the cached layout, built first if needed
+  local name=$1 key=$2 builder=$3; shift 3
+  local layout="$cache/$name-$key"
+  if [ ! -d "$layout" ]; then
+    local started=$SECONDS partial
+    partial="$layout.partial.$$"
+    echo "building the $name image into $layout (first run only)..." >&2
+    rm -rf "$partial" "$partial.bundle" "$partial.bin"
+    mkdir -p "$cache"
+    "$builder" "$partial" "$@"
+    mv -T "$partial" "$layout" 2>/dev/null || rm -rf "$partial"   # another run built it meanwhile
+    echo "built the $name image in $((SECONDS - started)) s" >&2
+  fi
+  echo "$layout"
+}
+
+key() { printf '%s\n' "$@" | sha256sum | cut -c1-16; }
+
+base=$(cached jre-base "$(key "$(declare -f build_base)" "$suite" "$mirror" "$packages" "$(uname -m)")" build_base)
+
+k8s=$(awk '$1 == "k8s.io/kubernetes" && $0 !~ /=>/ { print $2; exit }' src/test/controlplane/kubernetes/go.mod)
+pause_source="$(go env GOMODCACHE)/k8s.io/kubernetes@$k8s/build/pause/linux/pause.c"
+[ -f "$pause_source" ] || (cd src/test/controlplane/kubernetes && GOFLAGS=-mod=mod go mod download k8s.io/kubernetes)
+pause=$(cached pause "$(key "$(declare -f build_pause)" "$(sha256sum < "$pause_source")" "$(uname -m)")" build_pause "$pause_source")
+
+# The operator: the cached base, hard-linked (umoci only adds blobs), and the application layer.
+layout="$work/operator"
+rm -rf "$layout"
+mkdir -p "$layout"
+cp -al "$base/blobs" "$layout/blobs"
+cp "$base/index.json" "$base/oci-layout" "$layout/"
+umoci insert --image "$layout:base" "$app" /deployments >/dev/null
+# As Dockerfile.jvm: user 185 by number, for the pod's runAsNonRoot; the heap 80 % of the memory limit.
+umoci config --image "$layout:base" --config.user 185 --config.workingdir /deployments \
+  --config.env JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=80.0 -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+  --config.entrypoint java --config.cmd -jar --config.cmd /deployments/quarkus-run.jar
+
+tag="test-$(date +%s)"
+skopeo copy -q --dest-tls-verify=false "oci:$layout:base" "docker://$registry/metal-operator:$tag" >&2
+skopeo copy -q --dest-tls-verify=false "oci:$pause:pause" "docker://$registry/pause:test" >&2
+echo "$registry/metal-operator:$tag"
+echo "$registry/pause:test"

@@ -1,0 +1,219 @@
+package dev.metalprov.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * The operator as a container on a real node: a one-node cluster on this machine (etcd,
+ * kube-apiserver with the Node and RBAC authorizers, kube-controller-manager, kube-scheduler,
+ * containerd and the kubelet), the operator's image built without a Docker daemon
+ * (src/test/cluster/image.sh) and pulled by the node from an OCI registry on the pod network's
+ * gateway, installed with deploy/overlays/builtin-boot and a site overlay on top of it that
+ * changes only the image and the boot settings the overlay leaves to the site (the registries).
+ *
+ * <p>Started once per test run, stopped at its end, passed or not. It needs root and cgroups; where
+ * they are missing it fails, saying so, and never skips.
+ */
+public class InCluster implements BeforeAllCallback, ParameterResolver {
+
+    /** The address of the {@code kubernetes} Service (the first of the range). */
+    static final String SERVICE_RANGE = "10.96.0.0/24";
+    static final String KUBERNETES_SERVICE = "10.96.0.1";
+    static final String NAMESPACE = "metal-system";
+
+    /** Everything one test run of the cluster shares. */
+    static final class Cluster implements ExtensionContext.Store.CloseableResource {
+        final Path work;
+        PodNetwork network;
+        ControlPlane plane;
+        BootService boot;
+        ClusterNode node;
+        SushyEmulator seedRack;
+        String image;
+        /** How long the image build took, and from kubectl apply until the pod was Ready. */
+        Duration imageBuild;
+        Duration applyToReady;
+
+        Cluster(Path work) {
+            this.work = work;
+        }
+
+        Pod operatorPod() {
+            List<Pod> pods = plane.admin().pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "metal-operator")
+                    .list().getItems();
+            if (pods.size() != 1) {
+                throw new IllegalStateException("expected one operator pod, found " + pods.size());
+            }
+            return pods.get(0);
+        }
+
+        @Override
+        public void close() {
+            // The operator's pod first, so that the kubelet stops it as it would in a cluster.
+            if (plane != null && node != null) {
+                try {
+                    plane.kubectl("delete", "deployment", "metal-operator", "-n", NAMESPACE, "--wait=false");
+                    plane.kubectl("delete", "pods", "--all", "-n", NAMESPACE, "--grace-period=10", "--timeout=40s");
+                } catch (RuntimeException e) {
+                    // The node is stopped hard below.
+                }
+            }
+            for (AutoCloseable part : new AutoCloseable[] { node, seedRack, boot, plane, network }) {
+                try {
+                    if (part != null) {
+                        part.close();
+                    }
+                } catch (Exception e) {
+                    System.err.println("stopping " + part + " failed: " + e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        cluster(context);
+    }
+
+    static Cluster cluster(ExtensionContext context) {
+        Object started = context.getRoot().getStore(ExtensionContext.Namespace.create(InCluster.class))
+                .getOrComputeIfAbsent(Cluster.class, key -> {
+                    try {
+                        return start();
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                });
+        if (started instanceof RuntimeException failure) {
+            throw new IllegalStateException("the one-node cluster did not start", failure);
+        }
+        return (Cluster) started;
+    }
+
+    private static Cluster start() {
+        long begun = System.nanoTime();
+        ClusterNode.requireHost();
+        Processes.run(List.of("bash", "src/test/cluster/node-packages.sh"), Map.of(), Duration.ofMinutes(10))
+                .orFail("installing the node's packages");
+        Path work = Path.of("target", "in-cluster");
+        EndToEnd.deleteRecursively(work);
+        Cluster cluster = new Cluster(work);
+        Thread hook = new Thread(cluster::close);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            cluster.network = PodNetwork.create();
+            cluster.plane = ControlPlane.startForNode(work.resolve("control-plane"), SERVICE_RANGE);
+            cluster.network.routeServiceToLoopback(KUBERNETES_SERVICE, cluster.plane.port());
+            // One registry on the pod network's gateway: the node pulls the operator's image from it,
+            // and the operator's boot service resolves the seed claims' image there.
+            cluster.boot = BootService.start(work.resolve("registry"), cluster.network.gateway());
+            long started = System.nanoTime();
+            String[] images = Processes.run(List.of("bash", "src/test/cluster/image.sh", cluster.boot.registry().host(),
+                    work.resolve("images").toString()), Map.of(), Duration.ofMinutes(15)).orFail("building the images").out()
+                    .strip().split("\n");
+            cluster.imageBuild = Duration.ofNanos(System.nanoTime() - started);
+            cluster.image = images[0];
+            cluster.node = ClusterNode.start(cluster.plane, cluster.network, work.resolve("node"), cluster.boot.registry().host(),
+                    images[1]);
+            cluster.seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK, cluster.network.gateway());
+            install(cluster);
+            System.out.printf("in-cluster: the cluster with the operator Ready in %.1f s; the pod resident: %d MiB%n",
+                    (System.nanoTime() - begun) / 1e9, cluster.node.podResidentKiB() / 1024);
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            throw e;
+        }
+    }
+
+    /**
+     * deploy/overlays/builtin-boot, under a site overlay that sets the image and the boot service's
+     * registries (the settings the overlay's documentation says a site changes), with kubectl
+     * apply -k; then waits until the pod is Ready through its own probes.
+     */
+    private static void install(Cluster cluster) {
+        try {
+            Path overlay = cluster.work.resolve("overlay").toAbsolutePath();
+            Files.createDirectories(overlay);
+            String base = overlay.relativize(Path.of("deploy", "overlays", "builtin-boot").toAbsolutePath()).toString();
+            String registry = cluster.boot.registry().host();
+            String name = cluster.image.substring(0, cluster.image.lastIndexOf(':'));
+            String tag = cluster.image.substring(cluster.image.lastIndexOf(':') + 1);
+            Files.writeString(overlay.resolve("kustomization.yaml"), """
+                    apiVersion: kustomize.config.k8s.io/v1beta1
+                    kind: Kustomization
+                    resources:
+                      - %s
+                    images:
+                      - name: metal-operator
+                        newName: %s
+                        newTag: %s
+                    patches:
+                      - path: site.yaml
+                    """.formatted(base, name, tag));
+            Files.writeString(overlay.resolve("site.yaml"), """
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata:
+                      name: metal-operator
+                      namespace: metal-system
+                    spec:
+                      template:
+                        spec:
+                          containers:
+                            - name: operator
+                              env:
+                                - name: METAL_BOOT_ADVERTISED_URL
+                                  value: http://metal-operator-boot.metal-system.svc:8082
+                                - name: METAL_BOOT_ALLOWED_REGISTRIES
+                                  value: docker.io,%1$s
+                                - name: METAL_BOOT_PLAIN_HTTP_REGISTRIES
+                                  value: %1$s
+                                - name: METAL_BOOT_REGISTRY_MIRRORS
+                                  value: docker.io=%1$s
+                    """.formatted(registry));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long applied = System.nanoTime();
+        cluster.plane.kubectl("apply", "-k", cluster.work.resolve("overlay").toString()).orFail("applying the operator");
+        try {
+            Awaitility.await("the operator's pod to be Ready (pod logs: " + cluster.work.resolve("node/pod-logs") + ")")
+                    .atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+                        Pod pod = cluster.operatorPod();
+                        return pod.getStatus().getConditions().stream()
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                    });
+        } catch (RuntimeException e) {
+            String state = cluster.plane.kubectl("describe", "nodes,deployments,replicasets,pods", "-n", NAMESPACE).out();
+            throw new IllegalStateException(e.getMessage() + "\n" + state, e);
+        }
+        cluster.applyToReady = Duration.ofNanos(System.nanoTime() - applied);
+        System.out.printf("in-cluster: image built and pushed in %.1f s; pod Ready %.1f s after kubectl apply%n",
+                cluster.imageBuild.toMillis() / 1000.0, cluster.applyToReady.toMillis() / 1000.0);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Cluster.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return cluster(context);
+    }
+}
