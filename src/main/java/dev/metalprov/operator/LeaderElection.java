@@ -12,17 +12,20 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
  * bean, looked up at start-up in the prod profile. No bean (here: {@code null}) means every
  * replica reconciles. The Lease lives in the namespace of the operator's Kubernetes client
  * ({@code QUARKUS_KUBERNETES_CLIENT_NAMESPACE}, the pod's own namespace in the Deployment);
- * the holder's identity is the pod name ({@code HOSTNAME}). A replica that loses the Lease
- * exits, and its pod is restarted as a standby.
+ * the holder's identity is the pod name ({@code HOSTNAME}, see {@link LeaderIdentity}). A
+ * replica that loses the Lease exits, and its pod is restarted as a standby; one that stops in
+ * an orderly way gives the Lease up ({@link LeaseRelease}).
  */
 public class LeaderElection {
 
     @Produces
     @Dependent
-    LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+    LeaderElectionConfiguration leaderElection(OperatorConfig config, LeaderIdentity identity) {
         if (!config.leaderElection().enabled()) {
             return null;
         }
-        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaderElection().leaseName()).build();
+        identity.electing();
+        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaderElection().leaseName())
+                .withIdentity(identity.value()).build();
     }
 }
