@@ -13,8 +13,10 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Every Redfish request, by operation and outcome, with its latency. Operations and outcomes
- * are small fixed sets; neither BMC addresses nor credentials become labels.
+ * Every Redfish request, by operation and outcome, with its latency, and the requests refused
+ * before they were sent (outcome {@code refused}: the BMC cools down after a connection failure,
+ * or its queue is full). Operations and outcomes are small fixed sets; neither BMC addresses nor
+ * credentials become labels.
  */
 @ApplicationScoped
 public class RedfishMetrics implements RedfishClient.RequestObserver {
@@ -26,6 +28,7 @@ public class RedfishMetrics implements RedfishClient.RequestObserver {
     void registerAtStart(@Observes StartupEvent start) {
         requests("get_system", "success");
         requests("get_system", "connection_failed");
+        requests("get_system", "refused");
         latency("get_system");
     }
 
@@ -33,6 +36,12 @@ public class RedfishMetrics implements RedfishClient.RequestObserver {
     public void observed(String operation, String outcome, Duration latency) {
         requests(operation, outcome).increment();
         latency(operation).record(latency);
+    }
+
+    /** Counted as outcome {@code refused}, without a latency: nothing went over the wire. */
+    @Override
+    public void refused(String operation) {
+        requests(operation, "refused").increment();
     }
 
     private Timer latency(String operation) {

@@ -98,13 +98,20 @@ public class RedfishClient implements AutoCloseable {
         }
     }
 
-    /** Told about every HTTP request the client makes, for metrics. */
+    /** Told about every HTTP request the client makes, and every one it refuses to send, for metrics. */
     @FunctionalInterface
     public interface RequestObserver {
         RequestObserver NONE = (operation, outcome, latency) -> {
         };
 
         void observed(String operation, String outcome, Duration latency);
+
+        /**
+         * A request failed before it was sent: its endpoint cools down after a connection failure,
+         * or its queue is full. It has no latency.
+         */
+        default void refused(String operation) {
+        }
     }
 
     /** The answer of a request: its JSON body and ETag. */
@@ -307,7 +314,7 @@ public class RedfishClient implements AutoCloseable {
     /** One HTTP request within the endpoint's cap, told to the observer. */
     private CompletableFuture<HttpResponse<String>> send(String method, String path, Object body, String ifMatch,
             String auth) {
-        return limited(() -> {
+        return limited(operation(method, path), () -> {
             HttpRequest.Builder request = HttpRequest.newBuilder(access.endpoint().resolve(path))
                     .timeout(settings.readTimeout())
                     .header("Accept", "application/json")
@@ -339,16 +346,21 @@ public class RedfishClient implements AutoCloseable {
 
     // ---- the cap on requests in flight and the cool-down -----------------------------------------
 
-    private <T> CompletableFuture<T> limited(Supplier<CompletableFuture<T>> request) {
+    private <T> CompletableFuture<T> limited(String operation, Supplier<CompletableFuture<T>> request) {
         CompletableFuture<T> done = new CompletableFuture<>();
         acquire().whenComplete((granted, refused) -> {
             if (refused != null) {
+                observer.refused(operation);
                 done.completeExceptionally(BmcFailures.unwrap(refused));
                 return;
             }
             CompletableFuture<T> sent;
             try {
+                // A request that waited in the queue may find the endpoint cooling down by now.
                 BmcException cooling = coolingDown();
+                if (cooling != null) {
+                    observer.refused(operation);
+                }
                 sent = cooling != null ? CompletableFuture.failedFuture(cooling) : request.get();
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);

@@ -252,10 +252,20 @@ class RedfishClientTest {
             acceptor.setDaemon(true);
             acceptor.start();
             try {
+                List<String> refusals = new CopyOnWriteArrayList<>();
                 RedfishClient client = new RedfishClient(
                         transport(settings().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(400))),
                         new BmcAccess(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"), USER, PASSWORD, false),
-                        RedfishClient.RequestObserver.NONE);
+                        new RedfishClient.RequestObserver() {
+                            @Override
+                            public void observed(String operation, String outcome, Duration latency) {
+                            }
+
+                            @Override
+                            public void refused(String operation) {
+                                refusals.add(operation);
+                            }
+                        });
                 closeAtEnd.add(client);
 
                 long started = System.nanoTime();
@@ -277,6 +287,8 @@ class RedfishClientTest {
                 assertTrue(fast.getMessage().contains("not tried again for") && fast.getMessage().contains("no answer within 400ms"),
                         fast.getMessage());
                 assertEquals(connections, accepted.size(), "no new connection during the cool-down");
+                // The first request of the call (it opens the session at the service root) is the one refused.
+                assertEquals(1, refusals.size(), "the request refused in the cool-down is counted: " + refusals);
             } finally {
                 silent.close();
                 for (Socket socket : accepted) {
