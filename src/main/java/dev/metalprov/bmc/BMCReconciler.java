@@ -29,6 +29,7 @@ import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.FailureBackoff;
 import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.common.PeriodicSweep;
 import dev.metalprov.metrics.FleetGauges;
 import dev.metalprov.redfish.BmcAccess;
 import dev.metalprov.redfish.BmcAccessResolver;
@@ -94,6 +95,8 @@ public class BMCReconciler implements Reconciler<BMC> {
     @Inject
     Clock clock;
 
+    private final PeriodicSweep sweep = new PeriodicSweep(Duration.ofMinutes(10));
+
     private InformerEventSource<BMCSecret, BMC> secrets;
     private InformerEventSource<Server, BMC> servers;
     /** The BMC's BMCSecret from the informer cache; a BMC object names no other BMC. */
@@ -141,6 +144,10 @@ public class BMCReconciler implements Reconciler<BMC> {
         if (Operations.ignored(bmc)) {
             // Upstream's meaning: leave the BMC (its probes and the servers it would make) alone while set.
             return UpdateControl.noUpdate();
+        }
+        if (sweep.due(clock.instant())) {
+            // BMCs go without a finalizer: the probes of those that are gone are dropped now and then.
+            probes.retainOnly(context.getPrimaryCache().list().toList());
         }
         String before = json(bmc.getStatus());
         BMCStatus status = bmc.getStatus() == null ? new BMCStatus() : bmc.getStatus();

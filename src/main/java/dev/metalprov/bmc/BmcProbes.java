@@ -63,6 +63,13 @@ public class BmcProbes {
         return probes.get(key(bmc));
     }
 
+    /** Drops the probes of BMCs that no longer exist, keeping only those of these BMCs. */
+    public void retainOnly(java.util.Collection<BMC> bmcs) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        bmcs.forEach(bmc -> keys.add(key(bmc)));
+        probes.keySet().retainAll(keys);
+    }
+
     /** Kept by name and uid: a BMC deleted and made again under its name is probed afresh. */
     private static String key(BMC bmc) {
         return bmc.getMetadata().getName() + "@" + bmc.getMetadata().getUid();

@@ -3,6 +3,7 @@ package dev.metalprov.server;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -127,6 +128,15 @@ public class BmcCommands {
         }
         return adapter.read(machine).thenAccept(reading -> update(server,
                 o -> o.withReading(reading.power(), reading.indicatorLED(), clock.instant())));
+    }
+
+    /**
+     * Drops what is known of servers that no longer exist, keeping only these keys. An exchange
+     * still in flight for a dropped one leaves a small entry behind when it ends; the next
+     * sweep takes that too.
+     */
+    public void retainOnly(Set<String> keys) {
+        observations.keySet().retainAll(keys);
     }
 
     /** Forgets a boot override once its boot configuration is released, so the next claim sets its own. */

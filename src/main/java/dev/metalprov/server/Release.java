@@ -78,6 +78,11 @@ public class Release {
                 && (retain || server.getSpec().getServerClaimRef() == null);
     }
 
+    /** Drops the release start times of servers that no longer exist, keeping only these names. */
+    public void retainOnly(java.util.Set<String> servers) {
+        started.keySet().retainAll(servers);
+    }
+
     /** The release began when the claim was deleted; a claim that vanished unseen starts it now. */
     private Instant since(Situation s) {
         var deleted = s.claim().map(c -> c.getMetadata().getDeletionTimestamp());

@@ -32,6 +32,7 @@ import dev.metalprov.claim.ServerIndex;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.common.PeriodicSweep;
 import dev.metalprov.metrics.ClaimMetrics;
 import dev.metalprov.metrics.FleetGauges;
 import dev.metalprov.redfish.BmcAccessResolver;
@@ -76,9 +77,14 @@ public class ServerReconciler implements Reconciler<Server> {
     private static final String BY_SECRET = "bySecret";
     /** The shortest wait before the next pass, so that a pass that changed the state does not spin. */
     private static final Duration MIN_RECHECK = Duration.ofMillis(50);
+    /** How often what is kept per server in memory is checked against the servers that exist. */
+    private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
     @Inject
     BmcCommands commands;
+
+    @Inject
+    Release release;
 
     @Inject
     BmcAccessResolver resolver;
@@ -108,6 +114,7 @@ public class ServerReconciler implements Reconciler<Server> {
     FleetGauges fleet;
 
     private final Map<ServerState, StateHandler> handlers = new EnumMap<>(ServerState.class);
+    private final PeriodicSweep sweep = new PeriodicSweep(SWEEP_INTERVAL);
     private InformerEventSource<ServerClaim, Server> claims;
     private InformerEventSource<ServerBootConfiguration, Server> bootConfigurations;
     private InformerEventSource<BMC, Server> bmcs;
@@ -198,6 +205,7 @@ public class ServerReconciler implements Reconciler<Server> {
             return UpdateControl.noUpdate();
         }
         Instant now = clock.instant();
+        sweepIfDue(context, now);
         Optional<Machine> machine = Optional.empty();
         Failure unresolvable = null;
         boolean namesBmc = server.getSpec().getBmcRef() != null || server.getSpec().getBmc() != null;
@@ -233,6 +241,25 @@ public class ServerReconciler implements Reconciler<Server> {
         UpdateControl<Server> control = Objects.equals(before, json(server.getStatus())) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(server);
         return control.rescheduleAfter(Math.max(MIN_RECHECK.toMillis(), recheck.toMillis()));
+    }
+
+    /**
+     * Servers are deleted without a finalizer, so no pass sees them go: once in a while, what is
+     * kept in memory per server (the BMC's last answers, release start times) is matched against
+     * the informer's cache, and what belongs to servers that are gone is dropped.
+     */
+    private void sweepIfDue(Context<Server> context, Instant now) {
+        if (!sweep.due(now)) {
+            return;
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        context.getPrimaryCache().list().forEach(server -> {
+            keys.add(BmcCommands.key(server));
+            names.add(name(server));
+        });
+        commands.retainOnly(keys);
+        release.retainOnly(names);
     }
 
     /** A pass that writes the spec or metadata: the boot configuration it releases goes first. */

@@ -151,6 +151,19 @@ class ServerStatesTest {
     }
 
     @Test
+    void whatIsKeptOfAServerThatIsGoneIsDroppedAndTheOthersAreKept() {
+        passUntil("the BMC's power to be known", () -> commands.observation(BmcCommands.key(server)).power() != null);
+        String gone = BmcCommands.key(server);
+        server.getMetadata().setUid("uid-s1-again");
+        passUntil("the power of the server made again under its name to be known",
+                () -> commands.observation(BmcCommands.key(server)).power() != null);
+
+        commands.retainOnly(java.util.Set.of(BmcCommands.key(server)));
+        assertEquals(Observation.NONE, commands.observation(gone), "the deleted server's observation is dropped");
+        assertEquals(ServerPowerState.OFF, commands.observation(BmcCommands.key(server)).power(), "the live one's is kept");
+    }
+
+    @Test
     void aBmcThatNeverConfirmsOffQuarantinesTheServerAfterTheReleaseTimeoutAndItFinishesLater() {
         reservedWithDeletedClaim();
         bmc.power = ServerPowerState.ON;
