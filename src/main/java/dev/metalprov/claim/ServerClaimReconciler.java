@@ -238,7 +238,8 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
             Optional<Server> named = known.stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst();
             if (named.isEmpty()) {
                 return new Binding(Optional.empty(), SERVER_NOT_FOUND,
-                        "server " + name + " does not exist; create it or fix spec.serverRef");
+                        "server " + name + " does not exist; the claim binds it once it is created (spec.serverRef"
+                                + " cannot be changed: to claim another server, delete and recreate the claim)");
             }
             return new Binding(Optional.empty(), SERVER_NOT_AVAILABLE, policy.whyNot(claim, named.get()).orElse("")
                     + "; the claim binds by itself once the server is Available");
