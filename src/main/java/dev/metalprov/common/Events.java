@@ -43,7 +43,8 @@ public class Events {
 
     private void record(HasMetadata object, String type, String reason, String message) {
         Instant now = clock.instant();
-        // Events of cluster-scoped objects live in "default", as kubectl describe expects.
+        // Events of cluster-scoped objects live in "default", as kubectl describe expects; tenants may
+        // read that namespace, so those events never name a claim.
         String namespace = object.getMetadata().getNamespace() == null ? "default" : object.getMetadata().getNamespace();
         Event event = new EventBuilder()
                 .withNewMetadata()

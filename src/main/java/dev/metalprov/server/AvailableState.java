@@ -22,7 +22,7 @@ public class AvailableState implements StateHandler {
     @Override
     public Plan handle(Situation s) {
         if (s.claimRef() != null) {
-            return Plan.to(ServerState.RESERVED).event("Reserved", "bound to claim " + s.claimRef())
+            return Plan.to(ServerState.RESERVED).event("Reserved", "bound to the claim in spec.serverClaimRef")
                     .recheckAfter(Duration.ZERO);
         }
         if (s.failure().isPresent()) {

@@ -84,7 +84,7 @@ public class OperationAnnotations {
             annotations.remove(Metal.OPERATION_ANNOTATION);
             server.getMetadata().setAnnotations(annotations);
             return server;
-        }).event("Parked", "powered off and parked" + (s.claimRef() == null ? "" : "; claim " + s.claimRef().getName() + " is kept"));
+        }).event("Parked", "powered off and parked" + (s.claimRef() == null ? "" : "; its claim is kept"));
     }
 
     private static Plan unpark(ServerState state) {

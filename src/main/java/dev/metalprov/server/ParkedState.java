@@ -39,7 +39,7 @@ public class ParkedState implements StateHandler {
         }
         if (s.claimRef() != null) {
             return Plan.to(ServerState.RESERVED).clearCondition(ServerConditions.PARKED)
-                    .event("Resumed", "unparked; back to Reserved for claim " + s.claimRef().getName()).recheckAfter(Duration.ZERO);
+                    .event("Resumed", "unparked; back to Reserved for its claim").recheckAfter(Duration.ZERO);
         }
         PowerSequencer.Step off = power.off(s.bmc(), s.now());
         if (off.reached()) {

@@ -44,8 +44,8 @@ public class Release {
         boolean quarantined = s.state() == ServerState.ERROR;
         if (specReleased(server, retain)) {
             started.remove(s.name());
-            Plan plan = retain ? Plan.to(ServerState.RELEASED).event("Released", "claim " + s.claimRef()
-                    + " is gone; the server is Retained until spec.serverClaimRef is cleared")
+            Plan plan = retain ? Plan.to(ServerState.RELEASED).event("Released",
+                    "its claim is gone; the server is Retained until spec.serverClaimRef is cleared")
                     : Plan.to(ServerState.AVAILABLE).event("Recycled", "powered off and back in the pool");
             return plan.clearCondition(ServerConditions.QUARANTINED).clearCondition(ServerConditions.NETWORK_BOOT)
                     .recheckAfter(Duration.ZERO);

@@ -167,16 +167,22 @@ class ClaimFlowTest {
         retained.getSpec().setReclaimPolicy(ReclaimPolicy.RETAIN);
         cluster.create(retained);
         cluster.awaitServer("retain-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
-        ServerClaim claim = cluster.create(claim("retain", "c", "retain-1", null));
-        cluster.markReady("retain", "c");
+        ServerClaim claim = cluster.create(claim("retain", "db-primary-7", "retain-1", null));
+        cluster.markReady("retain", "db-primary-7");
         cluster.awaitServer("retain-1", "to be powered On", s -> s.getStatus().getPowerState() == ServerPowerState.ON);
 
         client.resource(claim).delete();
         cluster.awaitGone(claim);
         Server released = cluster.awaitServer("retain-1", "to be Released", s -> stateOf(s) == ServerState.RELEASED);
-        assertEquals("c", released.getSpec().getServerClaimRef().getName(), "Retain keeps the claim reference");
+        assertEquals("db-primary-7", released.getSpec().getServerClaimRef().getName(), "Retain keeps the claim reference");
         assertNull(released.getSpec().getBootConfigurationRef());
         assertEquals(ServerPowerState.OFF, released.getStatus().getPowerState());
+        // The server's events live in "default", which tenants may read: they never name the claim.
+        List<String> events = cluster.awaitUntil("the Released event of retain-1", () -> client.v1().events().inNamespace("default")
+                .list().getItems().stream().filter(e -> "retain-1".equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getReason() + ": " + e.getMessage()).toList(), list -> list.stream().anyMatch(m -> m.startsWith("Released")));
+        assertTrue(events.stream().anyMatch(m -> m.startsWith("Reserved")), "the bind was told too: " + events);
+        assertTrue(events.stream().noneMatch(m -> m.contains("db-primary-7")), "no server event names the claim: " + events);
 
         client.resources(Server.class).withName("retain-1").edit(s -> {
             s.getSpec().setServerClaimRef(null);
