@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The product's main job in one command ({@code ./mvnw -Plocal package}).
  *
- * <p>With {@code KUBECONFIG} set, the operator runs against that cluster (install
+ * <p>With {@code -Dlocal.kubeconfig=PATH}, the operator runs against that cluster (install
  * deploy/overlays/builtin-boot there first: CRDs, namespace and RBAC). Without it, a local stack
  * comes up on 127.0.0.1: a real kube-apiserver and etcd, a simulated rack of Redfish BMCs
  * (sushy-tools), an OCI registry with the samples' image, the operator as its ServiceAccount with
@@ -21,10 +21,17 @@ public final class LocalStack {
     }
 
     public static void main(String[] args) throws Exception {
-        String kubeconfig = System.getenv("KUBECONFIG");
-        if (kubeconfig != null && !kubeconfig.isBlank()) {
+        // Only an explicit -Dlocal.kubeconfig runs the operator against a cluster: a KUBECONFIG left
+        // in the shell must not turn a local try-out into an operator acting on a real fleet.
+        String kubeconfig = System.getProperty("local.kubeconfig", "");
+        if (!kubeconfig.isBlank()) {
             runAgainst(kubeconfig);
             return;
+        }
+        String ambient = System.getenv("KUBECONFIG");
+        if (ambient != null && !ambient.isBlank()) {
+            System.out.println("KUBECONFIG is set in this shell and not used: the local stack starts. To run the operator"
+                    + " against that cluster instead: ./mvnw -Plocal package -Dlocal.kubeconfig=" + ambient);
         }
         Path work = Path.of("target", "local-stack");
         System.out.println("Starting the local stack in " + work + " (the first run builds kube-apiserver and etcd: a few minutes)...");
@@ -97,10 +104,12 @@ public final class LocalStack {
 
     private static void runAgainst(String kubeconfig) throws Exception {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        System.out.println("KUBECONFIG is set: running the operator against " + kubeconfig
+        System.out.println("Running the operator against the cluster of " + kubeconfig
                 + " (install it there first: kubectl apply -k deploy/overlays/builtin-boot). Ctrl-C stops it.");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process operator = new ProcessBuilder(java, "-jar", jar.toString()).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString()).inheritIO();
+        builder.environment().put("KUBECONFIG", kubeconfig);
+        Process operator = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Processes.stop(operator)));
         System.exit(operator.waitFor());
     }
