@@ -33,6 +33,8 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
     static final String SERVICE_RANGE = "10.96.0.0/24";
     static final String KUBERNETES_SERVICE = "10.96.0.1";
     static final String NAMESPACE = "metal-system";
+    /** The image the shipped Deployment names (deploy/base/deployment.yaml), without its tag. */
+    static final String SHIPPED_IMAGE = "ghcr.io/metalprov/metal-operator";
 
     /** Everything one test run of the cluster shares. */
     static final class Cluster implements ExtensionContext.Store.CloseableResource {
@@ -159,12 +161,12 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
                     resources:
                       - %s
                     images:
-                      - name: metal-operator
+                      - name: %s
                         newName: %s
                         newTag: %s
                     patches:
                       - path: site.yaml
-                    """.formatted(base, name, tag));
+                    """.formatted(base, SHIPPED_IMAGE, name, tag));
             Files.writeString(overlay.resolve("site.yaml"), """
                     apiVersion: apps/v1
                     kind: Deployment
