@@ -123,8 +123,10 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
             // and the operator's boot service resolves the seed claims' image there.
             cluster.boot = BootService.start(work.resolve("registry"), cluster.network.gateway());
             long started = System.nanoTime();
+            // The JVM image, or with -Pnative (operator.native) the native executable's, as OperatorProcess runs either.
+            String kind = Boolean.getBoolean("operator.native") ? "native" : "jvm";
             String[] images = Processes.run(List.of("bash", "src/test/cluster/image.sh", cluster.boot.registry().host(),
-                    work.resolve("images").toString()), Map.of(), Duration.ofMinutes(15)).orFail("building the images").out()
+                    work.resolve("images").toString(), kind), Map.of(), Duration.ofMinutes(15)).orFail("building the images").out()
                     .strip().split("\n");
             cluster.imageBuild = Duration.ofNanos(System.nanoTime() - started);
             cluster.image = images[0];
