@@ -1,22 +1,36 @@
 #!/usr/bin/env bash
 # Builds the images of the in-cluster tests without a Docker daemon and pushes them to the
-# registry at $1 (host:port, plain HTTP): the operator on a JRE, from the fast-jar of
-# target/quarkus-app/, and the pod sandbox's pause image. Prints the two references, one a line.
+# registry at $1 (host:port, plain HTTP): the operator, and the pod sandbox's pause image.
+# Prints the two references, one a line.
 #
-# The JRE base (Debian's minbase with openjdk-17-jre-headless, by debootstrap) and the pause
-# binary are built once and cached outside the work tree, keyed by what they are made from; each
-# run adds only the application layer.
+# The operator's image is, as $3 says:
+#   jvm     (the default) the fast-jar of target/quarkus-app/ on a JRE, as Dockerfile.jvm;
+#   native  the native executable target/*-runner (./mvnw package -Pnative) on a base with glibc,
+#           zlib and CA certificates only, as Dockerfile.native.
+#
+# The bases (Debian's minbase by debootstrap, with openjdk-17-jre-headless for the JVM) and the
+# pause binary are built once and cached outside the work tree, keyed by what they are made from;
+# each run adds only the application layer.
 set -euo pipefail
 registry=$1
 work=$2   # a folder of the test run for the image layouts
-app=target/quarkus-app
-[ -f "$app/quarkus-run.jar" ] || { echo "$app/quarkus-run.jar is missing: run after package" >&2; exit 1; }
+kind=${3:-jvm}
+case "$kind" in
+  jvm)
+    app=target/quarkus-app
+    [ -f "$app/quarkus-run.jar" ] || { echo "$app/quarkus-run.jar is missing: run after package" >&2; exit 1; }
+    packages=openjdk-17-jre-headless ;;
+  native)
+    runners=(target/*-runner)
+    [ -f "${runners[0]}" ] || { echo "no native executable (target/*-runner): run after package -Pnative" >&2; exit 1; }
+    packages=ca-certificates ;;
+  *) echo "image kind: jvm or native, not $kind" >&2; exit 2 ;;
+esac
 cache="${METAL_TESTBED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/metal-operator}/images"
 suite=bookworm
 mirror=http://deb.debian.org/debian
-packages=openjdk-17-jre-headless
 
-# The JRE base as a one-layer OCI layout, tagged "base".
+# The base as a one-layer OCI layout, tagged "base".
 build_base() { # layout folder
   local layout=$1 bundle=$1.bundle
   umoci init --layout "$layout"
@@ -61,7 +75,9 @@ cached() { # name, key, builder, builder arguments...: the cached layout, built 
 
 key() { printf '%s\n' "$@" | sha256sum | cut -c1-16; }
 
-base=$(cached jre-base "$(key "$(declare -f build_base)" "$suite" "$mirror" "$packages" "$(uname -m)")" build_base)
+base_name=jre-base
+if [ "$kind" = native ]; then base_name=native-base; fi
+base=$(cached "$base_name" "$(key "$(declare -f build_base)" "$suite" "$mirror" "$packages" "$(uname -m)")" build_base)
 
 k8s=$(awk '$1 == "k8s.io/kubernetes" && $0 !~ /=>/ { print $2; exit }' src/test/controlplane/kubernetes/go.mod)
 pause_source="$(go env GOMODCACHE)/k8s.io/kubernetes@$k8s/build/pause/linux/pause.c"
@@ -74,13 +90,19 @@ rm -rf "$layout"
 mkdir -p "$layout"
 cp -al "$base/blobs" "$layout/blobs"
 cp "$base/index.json" "$base/oci-layout" "$layout/"
-umoci insert --image "$layout:base" "$app" /deployments >/dev/null
-# As Dockerfile.jvm: user 185 by number, for the pod's runAsNonRoot; the heap 80 % of the memory limit.
-umoci config --image "$layout:base" --config.user 185 --config.workingdir /deployments \
-  --config.env JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=80.0 -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
-  --config.entrypoint java --config.cmd -jar --config.cmd /deployments/quarkus-run.jar
+if [ "$kind" = jvm ]; then
+  umoci insert --image "$layout:base" "$app" /deployments >/dev/null
+  # As Dockerfile.jvm: user 185 by number, for the pod's runAsNonRoot; the heap 80 % of the memory limit.
+  umoci config --image "$layout:base" --config.user 185 --config.workingdir /deployments \
+    --config.env JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=80.0 -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+    --config.entrypoint java --config.cmd -jar --config.cmd /deployments/quarkus-run.jar
+else
+  umoci insert --image "$layout:base" "${runners[0]}" /app/metal-operator >/dev/null
+  # As Dockerfile.native: user 1001 by number, the executable as the entrypoint.
+  umoci config --image "$layout:base" --config.user 1001 --config.workingdir /app --config.entrypoint /app/metal-operator
+fi
 
-tag="test-$(date +%s)"
+tag="test-$kind-$(date +%s)"
 skopeo copy -q --dest-tls-verify=false "oci:$layout:base" "docker://$registry/metal-operator:$tag" >&2
 skopeo copy -q --dest-tls-verify=false "oci:$pause:pause" "docker://$registry/pause:test" >&2
 echo "$registry/metal-operator:$tag"

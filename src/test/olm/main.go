@@ -28,6 +28,7 @@ import (
 	"github.com/operator-framework/api/pkg/validation"
 	validationerrors "github.com/operator-framework/api/pkg/validation/errors"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -162,6 +163,11 @@ func generate(in inputs) error {
 		csv.Annotations = map[string]string{}
 	}
 	csv.Annotations["containerImage"] = deployment.Spec.Template.Spec.Containers[0].Image
+	relatedImages, err := relatedImages(deployment)
+	if err != nil {
+		return err
+	}
+	csv.Spec.RelatedImages = relatedImages
 	if in.examples != "" {
 		examples, err := readExamples(strings.Split(in.examples, ","))
 		if err != nil {
@@ -232,6 +238,36 @@ func generate(in inputs) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(in.out, "bundle.Dockerfile"), []byte(dockerfile.String()), 0o644)
+}
+
+// relatedImages lists the image of every container of the Deployment, by the container's name, as
+// OLM's mirroring tools read them (spec.relatedImages). Each must be fully qualified: a registry
+// host, a repository and a tag or digest, so that a mirror knows what to copy and a node never
+// falls back to Docker Hub or a :latest tag.
+func relatedImages(deployment *appsv1.Deployment) ([]v1alpha1.RelatedImage, error) {
+	var images []v1alpha1.RelatedImage
+	pod := deployment.Spec.Template.Spec
+	for _, container := range append(append([]corev1.Container{}, pod.InitContainers...), pod.Containers...) {
+		if !fullyQualified(container.Image) {
+			return nil, fmt.Errorf("container %q: image %q is not fully qualified (registry/repository:tag)", container.Name, container.Image)
+		}
+		images = append(images, v1alpha1.RelatedImage{Name: container.Name, Image: container.Image})
+	}
+	return images, nil
+}
+
+// fullyQualified says whether an image reference names its registry host and a tag or digest.
+func fullyQualified(image string) bool {
+	slash := strings.Index(image, "/")
+	if slash <= 0 {
+		return false
+	}
+	host := image[:slash]
+	if !strings.ContainsAny(host, ".:") && host != "localhost" {
+		return false
+	}
+	rest := image[slash+1:]
+	return strings.Contains(rest, "@") || strings.Contains(rest[strings.LastIndex(rest, "/")+1:], ":")
 }
 
 // ownCRDs fills in name, version and kind of each owned CRD from the CRD itself, and checks that

@@ -51,7 +51,8 @@ public class BootTargets {
         try {
             matching = servers.byIndex(BY_UUID, uuid.toLowerCase(Locale.ROOT));
         } catch (RuntimeException e) {
-            // A standby replica (not the leader) has not started its informers: it knows no machine.
+            // The operator has not started its informers yet: it knows no machine. (A standby replica
+            // has: it runs its informers and only leaves event processing to the leader.)
             return Optional.empty();
         }
         // Two servers claiming one UUID is a misconfiguration; serving either could hand out the wrong Ignition.

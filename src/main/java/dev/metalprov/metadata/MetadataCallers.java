@@ -86,7 +86,8 @@ public class MetadataCallers {
         try {
             matching = servers.byIndex(BY_ADDRESS, address.get());
         } catch (RuntimeException e) {
-            // A standby replica (not the leader) has not started its informers: it knows no machine.
+            // The operator has not started its informers yet: it knows no machine. (A standby replica
+            // has: it runs its informers and only leaves event processing to the leader.)
             return new Unknown();
         }
         if (matching.isEmpty()) {

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +48,26 @@ class OverlaysTest {
 
     static List<Path> overlays() {
         return Kustomize.OVERLAYS;
+    }
+
+    /**
+     * The image reference Quarkus' container-image build gives the image
+     * ({@code quarkus.container-image.image} in application.properties, with the project's
+     * version from pom.xml), which must have a registry host and a tag: the reference every
+     * overlay's Deployment and the OLM bundle name.
+     */
+    static String shippedImage() {
+        try {
+            Matcher property = Pattern.compile("(?m)^quarkus\\.container-image\\.image=(.+)$")
+                    .matcher(Files.readString(Path.of("src/main/resources/application.properties")));
+            Matcher version = Pattern.compile("(?m)^  <version>(.+)</version>$").matcher(Files.readString(Path.of("pom.xml")));
+            assertTrue(property.find() && version.find(), "quarkus.container-image.image and the project's version");
+            String image = property.group(1).strip().replace("${quarkus.application.version}", version.group(1));
+            assertTrue(image.matches("[a-z0-9.-]+\\.[a-z]+(:\\d+)?/[a-z0-9._/-]+:[A-Za-z0-9._-]+"), "fully qualified: " + image);
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -80,7 +105,7 @@ class OverlaysTest {
         assertTrue(pod.getSecurityContext().getRunAsNonRoot());
         assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
         Container operator = pod.getContainers().get(0);
-        assertEquals("metal-operator:0.1.0-SNAPSHOT", operator.getImage());
+        assertEquals(shippedImage(), operator.getImage(), "the image Quarkus builds, fully qualified");
         assertFalse(operator.getSecurityContext().getAllowPrivilegeEscalation());
         assertTrue(operator.getSecurityContext().getReadOnlyRootFilesystem());
         assertEquals(List.of("ALL"), operator.getSecurityContext().getCapabilities().getDrop());

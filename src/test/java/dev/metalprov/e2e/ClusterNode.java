@@ -262,6 +262,33 @@ final class ClusterNode implements AutoCloseable {
         return total;
     }
 
+    /**
+     * The processes of one container, known by its ID (the part of a pod status' containerID
+     * after {@code containerd://}): those in the pods' cgroups whose cgroup path names it.
+     */
+    Set<Long> containerProcesses(String containerId) {
+        Set<Long> pids = new TreeSet<>();
+        for (long pid : podProcesses()) {
+            try {
+                if (Files.readString(Path.of("/proc", String.valueOf(pid), "cgroup")).contains(containerId)) {
+                    pids.add(pid);
+                }
+            } catch (IOException e) {
+                // Gone meanwhile.
+            }
+        }
+        return pids;
+    }
+
+    /** The command name of a process ({@code /proc/<pid>/comm}), or "" once it is gone. */
+    static String command(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", String.valueOf(pid), "comm")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static void kill(Set<Long> pids) {
         pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }

@@ -33,6 +33,8 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
     static final String SERVICE_RANGE = "10.96.0.0/24";
     static final String KUBERNETES_SERVICE = "10.96.0.1";
     static final String NAMESPACE = "metal-system";
+    /** The image the shipped Deployment names (deploy/base/deployment.yaml), without its tag. */
+    static final String SHIPPED_IMAGE = "ghcr.io/metalprov/metal-operator";
 
     /** Everything one test run of the cluster shares. */
     static final class Cluster implements ExtensionContext.Store.CloseableResource {
@@ -121,8 +123,10 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
             // and the operator's boot service resolves the seed claims' image there.
             cluster.boot = BootService.start(work.resolve("registry"), cluster.network.gateway());
             long started = System.nanoTime();
+            // The JVM image, or with -Pnative (operator.native) the native executable's, as OperatorProcess runs either.
+            String kind = Boolean.getBoolean("operator.native") ? "native" : "jvm";
             String[] images = Processes.run(List.of("bash", "src/test/cluster/image.sh", cluster.boot.registry().host(),
-                    work.resolve("images").toString()), Map.of(), Duration.ofMinutes(15)).orFail("building the images").out()
+                    work.resolve("images").toString(), kind), Map.of(), Duration.ofMinutes(15)).orFail("building the images").out()
                     .strip().split("\n");
             cluster.imageBuild = Duration.ofNanos(System.nanoTime() - started);
             cluster.image = images[0];
@@ -159,12 +163,12 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
                     resources:
                       - %s
                     images:
-                      - name: metal-operator
+                      - name: %s
                         newName: %s
                         newTag: %s
                     patches:
                       - path: site.yaml
-                    """.formatted(base, name, tag));
+                    """.formatted(base, SHIPPED_IMAGE, name, tag));
             Files.writeString(overlay.resolve("site.yaml"), """
                     apiVersion: apps/v1
                     kind: Deployment
