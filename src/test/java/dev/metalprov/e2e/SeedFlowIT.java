@@ -81,8 +81,9 @@ class SeedFlowIT {
                 () -> environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText(), "On"::equals);
         await("my-server's status to show On", () -> server("my-server"), s -> s.getStatus().getPowerState() == ServerPowerState.ON);
         // Never powered before the boot configuration was Ready: the power-on came after Ready, by the record.
+        // An event's time is kept to the second, the condition's to the nanosecond: compare seconds.
         java.time.Instant readyAt = java.time.Instant.parse(Conditions.find(ready.getStatus().getConditions(), "ImageValidation")
-                .orElseThrow().getLastTransitionTime());
+                .orElseThrow().getLastTransitionTime()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         // Only this claim's events: my-server may have been powered on for an earlier claim.
         java.time.Instant claimedAt = java.time.Instant.parse(claim.getMetadata().getCreationTimestamp());
         var poweringOn = await("the PoweringOn event of my-server for this claim", () -> admin.v1().events().inNamespace("default")
