@@ -47,7 +47,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -204,7 +203,7 @@ class InClusterIT {
         List<Pod> pods = awaitReadyReplicas("both replicas to be Ready");
         double bothReady = (System.nanoTime() - scaled) / 1e9;
         String leader = until("one of the two pods to hold the Lease", Duration.ofMinutes(1), lease::get,
-                l -> pods.stream().anyMatch(p -> p.getMetadata().getName().equals(holder(l)))).getSpec().getHolderIdentity();
+                l -> pods.stream().anyMatch(p -> p.getMetadata().getName().equals(Leases.holder(l)))).getSpec().getHolderIdentity();
         Pod standbyPod = pods.stream().filter(p -> !p.getMetadata().getName().equals(leader)).findFirst().orElseThrow();
         String standby = standbyPod.getMetadata().getName();
         // The standby's own readiness check, asked directly: UP while it does not lead.
@@ -212,7 +211,7 @@ class InClusterIT {
                 URI.create("http://" + standbyPod.getStatus().getPodIP() + ":8080/q/health/ready"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, readiness.statusCode(), readiness.body());
-        assertEquals(leader, holder(lease.get()), "the standby took the Lease while the leader ran");
+        assertEquals(leader, Leases.holder(lease.get()), "the standby took the Lease while the leader ran");
         // The boot and metadata Services select the standby too: it answers from its own informers'
         // caches. Shown with the seed machine's iPXE script, when the seed flow has run before.
         Server seed = server("my-server");
@@ -227,11 +226,11 @@ class InClusterIT {
                 + " /q/health/ready with %d%n", bothReady, standby, readiness.statusCode());
 
         // 1. The leader's pod deleted: SIGTERM, the controllers stop, the Lease is released.
-        int transitions = transitions(lease.get());
+        int transitions = Leases.transitions(lease.get());
         Instant deleted = Instant.now();
         admin.pods().inNamespace(InCluster.NAMESPACE).withName(leader).delete();
         Lease taken = until("the standby to take the Lease over", Duration.ofMinutes(2), lease::get,
-                l -> standby.equals(holder(l)));
+                l -> standby.equals(Leases.holder(l)));
         Duration handover = Duration.between(deleted, Instant.now());
         Duration acquired = Duration.between(deleted, taken.getSpec().getAcquireTime().toInstant());
         until("the deleted pod to be gone", Duration.ofMinutes(2),
@@ -240,7 +239,7 @@ class InClusterIT {
         System.out.printf("in-cluster failover: leader pod %s deleted; %s held the Lease %d ms later (acquireTime %d ms"
                 + " after the delete; lease duration %d s, transitions %d -> %d); the old pod was gone after %.1f s%n",
                 leader, standby, handover.toMillis(), acquired.toMillis(), taken.getSpec().getLeaseDurationSeconds(),
-                transitions, transitions(taken), gone.toMillis() / 1000.0);
+                transitions, Leases.transitions(taken), gone.toMillis() / 1000.0);
         assertTrue(taken.getSpec().getLeaseDurationSeconds() > 1, "the new holder wrote its own lease duration");
 
         // 2. The new leader's JVM killed with SIGKILL: no release; the kubelet restarts the container
@@ -255,28 +254,28 @@ class InClusterIT {
                 .collect(Collectors.toSet());
         assertEquals(1, java.size(), "one java process in container " + containerId + ": " + java);
         Lease before = lease.get();
-        transitions = transitions(before);
+        transitions = Leases.transitions(before);
         Instant killed = Instant.now();
         java.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         Lease led = until("some replica to lead again after the kill", Duration.ofMinutes(2), lease::get,
-                l -> !holder(l).isEmpty() && renewTime(l).isAfter(killed));
-        Duration leadsAgain = Duration.between(killed, renewTime(led));
+                l -> !Leases.holder(l).isEmpty() && Leases.renewTime(l).isAfter(killed));
+        Duration leadsAgain = Duration.between(killed, Leases.renewTime(led));
         Pod restarted = until("the killed container to be restarted and Ready", Duration.ofMinutes(4),
                 () -> admin.pods().inNamespace(InCluster.NAMESPACE).withName(standby).get(),
                 p -> p.getStatus().getContainerStatuses().get(0).getRestartCount() > restarts && ready(p));
         Duration readyAgain = Duration.between(killed, Instant.now());
         Instant restartedAt = Instant.parse(restarted.getStatus().getContainerStatuses().get(0).getState().getRunning().getStartedAt());
-        Instant expiry = renewTime(before).plusSeconds(before.getSpec().getLeaseDurationSeconds());
+        Instant expiry = Leases.renewTime(before).plusSeconds(before.getSpec().getLeaseDurationSeconds());
         System.out.printf("in-cluster failover: leader %s's JVM killed (SIGKILL); %s led again %d ms later (by its renewTime;"
                 + " %s, transitions %d -> %d; the killed leader's last renewal ran out %d ms after the kill); the container"
                 + " was restarted (restart count %d, running again about %d s after the kill) and its pod Ready again after %.1f s%n",
-                standby, holder(led), leadsAgain.toMillis(),
-                holder(led).equals(standby) ? "the restarted container, under the same pod name" : "the standby",
-                transitions, transitions(led), Duration.between(killed, expiry).toMillis(),
+                standby, Leases.holder(led), leadsAgain.toMillis(),
+                Leases.holder(led).equals(standby) ? "the restarted container, under the same pod name" : "the standby",
+                transitions, Leases.transitions(led), Duration.between(killed, expiry).toMillis(),
                 restarted.getStatus().getContainerStatuses().get(0).getRestartCount(),
                 Duration.between(killed.truncatedTo(ChronoUnit.SECONDS), restartedAt).toSeconds(),
                 readyAgain.toMillis() / 1000.0);
-        assertTrue(holder(led).equals(standby) || holder(led).equals(other), holder(led));
+        assertTrue(Leases.holder(led).equals(standby) || Leases.holder(led).equals(other), Leases.holder(led));
     }
 
     /** The operator's pods once exactly two exist, not being deleted, both Ready. */
@@ -292,20 +291,8 @@ class InClusterIT {
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    private static String holder(Lease lease) {
-        LeaseSpec spec = lease == null ? null : lease.getSpec();
-        return spec == null || spec.getHolderIdentity() == null ? "" : spec.getHolderIdentity();
-    }
 
-    private static Instant renewTime(Lease lease) {
-        ZonedDateTime renewed = lease.getSpec().getRenewTime();
-        return renewed == null ? Instant.EPOCH : renewed.toInstant();
-    }
 
-    private static int transitions(Lease lease) {
-        Integer transitions = lease.getSpec().getLeaseTransitions();
-        return transitions == null ? 0 : transitions;
-    }
 
     /** Polls every 50 ms until the condition holds, failing after the deadline. */
     private static <T> T until(String what, Duration deadline, Supplier<T> read, Predicate<T> condition) {

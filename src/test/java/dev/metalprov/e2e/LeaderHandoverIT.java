@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 
 /**
  * Two replicas of the packaged operator compete for a Lease of their own; the leader is stopped
@@ -38,19 +36,19 @@ class LeaderHandoverIT {
         var lease = environment.plane.admin().leases().inNamespace(OperatorProcess.NAMESPACE).withName(LEASE);
         try (OperatorProcess leader = OperatorProcess.launch(environment.plane, environment.plane.url(), work, "operator-handover-a",
                 settings("replica-a"))) {
-            until("replica-a to hold the Lease", lease::get, l -> holder(l).equals("replica-a"));
+            until("replica-a to hold the Lease", lease::get, l -> Leases.holder(l).equals("replica-a"));
             try (OperatorProcess standby = OperatorProcess.launch(environment.plane, environment.plane.url(), work,
                     "operator-handover-b", settings("replica-b"))) {
                 Awaitility.await("replica-b to be up as a standby").atMost(DEADLINE).pollInterval(Duration.ofMillis(250))
                         .ignoreExceptions().until(() -> standby.isAlive() && standby.health("live") == 200);
                 // The leader's renewal seen last before it stops (renewals only move forward): without
                 // a release, the standby could take over only once it plus the lease duration has passed.
-                Lease lastSeen = until("replica-a to still hold the Lease", lease::get, l -> holder(l).equals("replica-a"));
-                Instant expiry = renewTime(lastSeen).plusSeconds(lastSeen.getSpec().getLeaseDurationSeconds());
+                Lease lastSeen = until("replica-a to still hold the Lease", lease::get, l -> Leases.holder(l).equals("replica-a"));
+                Instant expiry = Leases.renewTime(lastSeen).plusSeconds(lastSeen.getSpec().getLeaseDurationSeconds());
 
                 Instant stopped = Instant.now();
                 leader.close();
-                Lease taken = until("replica-b to take the Lease over", lease::get, l -> holder(l).equals("replica-b"));
+                Lease taken = until("replica-b to take the Lease over", lease::get, l -> Leases.holder(l).equals("replica-b"));
                 Instant acquired = taken.getSpec().getAcquireTime().toInstant();
                 System.out.printf("LeaderHandoverIT: replica-b held the Lease %d ms after replica-a was sent SIGTERM"
                         + " (lease duration %d s)%n", Duration.between(stopped, Instant.now()).toMillis(),
@@ -75,15 +73,7 @@ class LeaderHandoverIT {
                 "METAL_LEADER_ELECTION_LEASE_NAME", LEASE);
     }
 
-    private static String holder(Lease lease) {
-        LeaseSpec spec = lease == null ? null : lease.getSpec();
-        return spec == null || spec.getHolderIdentity() == null ? "" : spec.getHolderIdentity();
-    }
 
-    private static Instant renewTime(Lease lease) {
-        ZonedDateTime renewed = lease.getSpec().getRenewTime();
-        return renewed == null ? Instant.EPOCH : renewed.toInstant();
-    }
 
     private static Lease until(String what, java.util.function.Supplier<Lease> read, java.util.function.Predicate<Lease> condition) {
         AtomicReference<Lease> last = new AtomicReference<>();
