@@ -61,6 +61,31 @@ class LeaderHandoverIT {
         }
     }
 
+    /**
+     * A leader that finds its Lease held by someone else stops leading and exits, so that its pod
+     * restarts it as a standby; staying up, it would neither reconcile nor compete again.
+     */
+    @Test
+    void aLeaderThatLosesItsLeaseExits(EndToEnd.Environment environment) {
+        Path work = Path.of("target", "e2e");
+        var lease = environment.plane.admin().leases().inNamespace(OperatorProcess.NAMESPACE).withName(LEASE);
+        try (OperatorProcess leader = OperatorProcess.launch(environment.plane, environment.plane.url(), work, "operator-handover-lost",
+                settings("replica-lost"))) {
+            until("replica-lost to hold the Lease", lease::get, l -> Leases.holder(l).equals("replica-lost"));
+            // Another holder, freshly renewed and for long: the leader cannot renew any more.
+            lease.edit(l -> {
+                l.getSpec().setHolderIdentity("someone-else");
+                l.getSpec().setLeaseDurationSeconds(3600);
+                l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+                return l;
+            });
+            Awaitility.await("replica-lost to exit once it lost the Lease").atMost(DEADLINE).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !leader.isAlive());
+        } finally {
+            lease.delete();
+        }
+    }
+
     private static Map<String, String> settings(String identity) {
         String selector = LABEL + "=true";
         return Map.of(
