@@ -72,13 +72,19 @@ class LeaderHandoverIT {
         try (OperatorProcess leader = OperatorProcess.launch(environment.plane, environment.plane.url(), work, "operator-handover-lost",
                 settings("replica-lost"))) {
             until("replica-lost to hold the Lease", lease::get, l -> Leases.holder(l).equals("replica-lost"));
-            // Another holder, freshly renewed and for long: the leader cannot renew any more.
-            lease.edit(l -> {
-                l.getSpec().setHolderIdentity("someone-else");
-                l.getSpec().setLeaseDurationSeconds(3600);
-                l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
-                return l;
-            });
+            // Another holder, freshly renewed and for long: the leader cannot renew any more. The
+            // leader renews meanwhile, so the write is tried again on a conflict.
+            Awaitility.await("the Lease to be taken from replica-lost").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                    .until(() -> {
+                        lease.edit(l -> {
+                            l.getSpec().setHolderIdentity("someone-else");
+                            l.getSpec().setLeaseDurationSeconds(3600);
+                            l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+                            return l;
+                        });
+                        return true;
+                    });
             Awaitility.await("replica-lost to exit once it lost the Lease").atMost(DEADLINE).pollInterval(Duration.ofMillis(250))
                     .until(() -> !leader.isAlive());
         } finally {
