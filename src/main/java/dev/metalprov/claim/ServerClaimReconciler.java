@@ -306,7 +306,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
                     .ifPresent(boundAt -> metrics.provisioned(java.time.Duration.between(boundAt, clock.instant())));
         }
         conditions = condition(claim, conditions, POWER_STATE_REACHED, power.ready(), power.reason(), power.message());
-        Optional<Readiness> userData = userDataReadiness(claim);
+        Optional<Readiness> userData = userDataReadiness(claim, before);
         conditions = userData.isEmpty() ? Conditions.without(conditions, USER_DATA_READY)
                 : condition(claim, conditions, USER_DATA_READY, userData.get().ready(), userData.get().reason(),
                         userData.get().message());
@@ -333,7 +333,15 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
      * none. A Secret of another type is refused here as the metadata service refuses it, so the
      * tenant learns why before the machine asks. The message names the Secret and its type only.
      */
-    private Optional<Readiness> userDataReadiness(ServerClaim claim) {
+    private Optional<Readiness> userDataReadiness(ServerClaim claim, ServerClaimStatus before) {
+        // Once found usable for this generation of the claim, the Secret is not read again on every
+        // pass: the metadata service reads it itself, live, whenever the machine asks.
+        Optional<io.fabric8.kubernetes.api.model.Condition> found = before == null ? Optional.empty()
+                : Conditions.find(before.getConditions(), USER_DATA_READY);
+        if (claim.getSpec().getUserDataRef() != null && found.isPresent() && "True".equals(found.get().getStatus())
+                && Objects.equals(found.get().getObservedGeneration(), claim.getMetadata().getGeneration())) {
+            return Optional.of(new Readiness(true, found.get().getReason(), found.get().getMessage()));
+        }
         UserData data = userData.read(claim);
         return switch (data.status()) {
             case NOT_REQUESTED -> Optional.empty();
