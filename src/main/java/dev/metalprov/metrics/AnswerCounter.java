@@ -1,19 +1,17 @@
 package dev.metalprov.metrics;
 
+import java.util.Locale;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The answers of one of the operator's HTTP services, counted by endpoint and outcome. Every pair
  * is registered at zero from the start, so that rates and alerts see the series before the first
- * answer of a kind. Both label sets are small enums: nothing a caller sends becomes a label.
+ * answer of a kind. Both label sets are small enums, each constant's label its name in lower
+ * case: nothing a caller sends becomes a label.
  */
 final class AnswerCounter {
-
-    /** A label value, as it appears in the exposition. */
-    interface Label {
-        String label();
-    }
 
     private final MeterRegistry registry;
     private final String name;
@@ -25,20 +23,24 @@ final class AnswerCounter {
         this.description = description;
     }
 
-    void registerAll(Label[] endpoints, Label[] outcomes) {
-        for (Label endpoint : endpoints) {
-            for (Label outcome : outcomes) {
+    void registerAll(Enum<?>[] endpoints, Enum<?>[] outcomes) {
+        for (Enum<?> endpoint : endpoints) {
+            for (Enum<?> outcome : outcomes) {
                 counter(endpoint, outcome);
             }
         }
     }
 
-    void increment(Label endpoint, Label outcome) {
+    void increment(Enum<?> endpoint, Enum<?> outcome) {
         counter(endpoint, outcome).increment();
     }
 
-    private Counter counter(Label endpoint, Label outcome) {
-        return Counter.builder(name).description(description).tag("endpoint", endpoint.label()).tag("outcome", outcome.label())
+    private Counter counter(Enum<?> endpoint, Enum<?> outcome) {
+        return Counter.builder(name).description(description).tag("endpoint", label(endpoint)).tag("outcome", label(outcome))
                 .register(registry);
+    }
+
+    private static String label(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 }

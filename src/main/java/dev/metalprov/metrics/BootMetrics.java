@@ -15,48 +15,26 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class BootMetrics {
 
-    public enum Endpoint implements AnswerCounter.Label {
-        IPXE("ipxe"),
-        HTTPBOOT("httpboot"),
-        IGNITION("ignition"),
-        IMAGE("image");
-
-        private final String label;
-
-        Endpoint(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
+    public enum Endpoint {
+        IPXE,
+        HTTPBOOT,
+        IGNITION,
+        IMAGE
     }
 
-    public enum Outcome implements AnswerCounter.Label {
+    public enum Outcome {
         /** Answered with what was asked for. */
-        SERVED("served"),
+        SERVED,
         /** No server with that UUID has a boot configuration. */
-        UNKNOWN_SERVER("unknown_server"),
+        UNKNOWN_SERVER,
         /** The Ignition token was missing or wrong. */
-        BAD_TOKEN("bad_token"),
+        BAD_TOKEN,
         /** The boot configuration is not Ready, or lacks what was asked for. */
-        NOT_READY("not_ready"),
+        NOT_READY,
         /** The script is only handed out while the server boots for its configuration. */
-        NOT_BOOTING("not_booting"),
+        NOT_BOOTING,
         /** The registry failed while a layer was passed through. */
-        UPSTREAM_ERROR("upstream_error");
-
-        private final String label;
-
-        Outcome(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
+        UPSTREAM_ERROR
     }
 
     @Inject

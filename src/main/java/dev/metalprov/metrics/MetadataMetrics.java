@@ -17,58 +17,36 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class MetadataMetrics {
 
-    public enum Endpoint implements AnswerCounter.Label {
+    public enum Endpoint {
         /** {@code /v1/}: everything at once. */
-        METADATA("metadata"),
+        METADATA,
         /** {@code /v1/{field}}. */
-        FIELD("field"),
+        FIELD,
         /** {@code /v1/user-data}. */
-        USER_DATA("user_data"),
+        USER_DATA,
         /** {@code /v1/user-data/{key}}. */
-        USER_DATA_KEY("user_data_key"),
+        USER_DATA_KEY,
         /** Any other path. */
-        OTHER("other");
-
-        private final String label;
-
-        Endpoint(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
+        OTHER
     }
 
-    public enum Outcome implements AnswerCounter.Label {
+    public enum Outcome {
         /** Answered with what was asked for. */
-        SERVED("served"),
+        SERVED,
         /** The request lacked {@code Metadata-Flavor: IronCore Metal}. */
-        MISSING_HEADER("missing_header"),
+        MISSING_HEADER,
         /** No server lists the address the request came from. */
-        UNKNOWN_CALLER("unknown_caller"),
+        UNKNOWN_CALLER,
         /** More than one server lists that address, so it names no machine. */
-        AMBIGUOUS_CALLER("ambiguous_caller"),
+        AMBIGUOUS_CALLER,
         /** No such field, user-data key or path. */
-        NOT_FOUND("not_found"),
+        NOT_FOUND,
         /** The server has no claim, its claim names no user data, or the Secret does not exist. */
-        NO_USER_DATA("no_user_data"),
+        NO_USER_DATA,
         /** The claim's user-data Secret is not of type metal.ironcore.dev/user-data. */
-        WRONG_SECRET_TYPE("wrong_secret_type"),
+        WRONG_SECRET_TYPE,
         /** The API server could not be asked for the Secret. */
-        ERROR("error");
-
-        private final String label;
-
-        Outcome(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
+        ERROR
     }
 
     @Inject
