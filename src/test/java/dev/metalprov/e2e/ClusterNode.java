@@ -294,20 +294,16 @@ final class ClusterNode implements AutoCloseable {
     }
 
     private static void awaitGone(String what, java.util.function.Supplier<Set<Long>> processes) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Set<Long> left = processes.get();
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            kill(left);
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            left = processes.get();
-        }
-        if (!left.isEmpty()) {
-            System.err.println("still running after the in-cluster tests (" + what + "): " + left);
+        java.util.concurrent.atomic.AtomicReference<Set<Long>> left = new java.util.concurrent.atomic.AtomicReference<>(Set.of());
+        try {
+            org.awaitility.Awaitility.await(what + " to be gone").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        left.set(processes.get());
+                        kill(left.get());
+                        return left.get().isEmpty();
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.err.println("still running after the in-cluster tests (" + what + "): " + left.get());
         }
     }
 
