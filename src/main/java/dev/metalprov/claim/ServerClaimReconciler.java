@@ -336,7 +336,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     private Optional<Readiness> userDataReadiness(ServerClaim claim, ServerClaimStatus before) {
         // Once found usable for this generation of the claim, the Secret is not read again on every
         // pass: the metadata service reads it itself, live, whenever the machine asks.
-        Optional<io.fabric8.kubernetes.api.model.Condition> found = before == null ? Optional.empty()
+        Optional<Condition> found = before == null ? Optional.empty()
                 : Conditions.find(before.getConditions(), USER_DATA_READY);
         if (claim.getSpec().getUserDataRef() != null && found.isPresent() && "True".equals(found.get().getStatus())
                 && Objects.equals(found.get().getObservedGeneration(), claim.getMetadata().getGeneration())) {
