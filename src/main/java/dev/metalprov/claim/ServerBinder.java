@@ -22,9 +22,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * The one place that writes a binding. The API server is the lock: the chosen server is read
- * from it (never from a cache), checked again, and written back with the resourceVersion that
- * was read, so of two claims racing for a server exactly one write succeeds.
+ * The one place that writes a binding. The API server is the lock: the chosen server is checked
+ * and written back with the resourceVersion it was read at, so of two claims racing for a
+ * server exactly one write succeeds, however old the copy each of them had.
  */
 @ApplicationScoped
 public class ServerBinder {
@@ -37,54 +37,67 @@ public class ServerBinder {
     @Inject
     ClaimBindingPolicy policy;
 
+    @Inject
+    BindLedger ledger;
+
     /**
-     * The servers bound to this claim according to the API server itself: a consistent list by
-     * the claim-uid label that every binding write sets together with the claim reference.
+     * Every server that carries a claim's uid label, read with a consistent list: the binds on
+     * the API server, whatever the informer has seen so far. Read once per process ({@link BindLedger}).
      */
-    public List<Server> serversBoundTo(ServerClaim claim) {
-        return client.resources(Server.class)
-                .withLabel(Metal.CLAIM_UID_LABEL, claim.getMetadata().getUid())
-                .list().getItems().stream()
-                .filter(server -> ClaimBindingPolicy.refersTo(server.getSpec().getServerClaimRef(), claim))
-                .toList();
+    public List<Server> boundServers() {
+        return client.resources(Server.class).withLabel(Metal.CLAIM_UID_LABEL).list().getItems();
+    }
+
+    /** The server as the API server has it now: only for the rare case of a bind whose answer was lost. */
+    public Optional<Server> live(String serverName) {
+        return Optional.ofNullable(client.resources(Server.class).withName(serverName).get());
     }
 
     /**
-     * Binds the named server to the claim, or answers empty when the server is gone, no longer
-     * fits, or somebody else wrote it first (409). A server that already points at the claim is
-     * returned as it is.
+     * Binds the server to the claim, or answers empty when the server no longer fits or somebody
+     * else wrote it first (409). The copy comes from the informer (with the SDK's record of the
+     * operator's own latest writes): the write carries its resourceVersion, so a stale copy costs
+     * a 409, never a second binding. A server that already points at the claim is returned as it is.
+     * A write whose answer is lost is put in the ledger as uncertain before the error goes on.
      */
-    public Optional<Server> tryBind(ServerClaim claim, String serverName, Context<ServerClaim> context,
+    public Optional<Server> tryBind(ServerClaim claim, Server cached, Context<ServerClaim> context,
             InformerEventSource<Server, ServerClaim> servers) {
-        Server fresh = client.resources(Server.class).withName(serverName).get();
-        if (fresh == null) {
-            return Optional.empty();
+        if (ClaimBindingPolicy.refersTo(cached.getSpec().getServerClaimRef(), claim)) {
+            return Optional.of(cached);
         }
-        if (ClaimBindingPolicy.refersTo(fresh.getSpec().getServerClaimRef(), claim)) {
-            return Optional.of(fresh);
-        }
-        Optional<String> misfit = policy.whyNot(claim, fresh);
+        String serverName = cached.getMetadata().getName();
+        Optional<String> misfit = policy.whyNot(claim, cached);
         if (misfit.isPresent()) {
             LOG.debugf("claim %s/%s: %s", claim.getMetadata().getNamespace(), claim.getMetadata().getName(), misfit.get());
             return Optional.empty();
         }
-        fresh.getSpec().setServerClaimRef(claimRef(claim));
-        fresh.getSpec().setBootConfigurationRef(bootConfigurationRef(claim));
+        Server bound = client.getKubernetesSerialization().clone(cached);
+        bound.getSpec().setServerClaimRef(claimRef(claim));
+        bound.getSpec().setBootConfigurationRef(bootConfigurationRef(claim));
         var labels = new HashMap<String, String>();
-        if (fresh.getMetadata().getLabels() != null) {
-            labels.putAll(fresh.getMetadata().getLabels());
+        if (bound.getMetadata().getLabels() != null) {
+            labels.putAll(bound.getMetadata().getLabels());
         }
         labels.put(Metal.CLAIM_UID_LABEL, claim.getMetadata().getUid());
-        fresh.getMetadata().setLabels(labels);
+        bound.getMetadata().setLabels(labels);
         try {
-            // update() sends the resourceVersion that was read: the optimistic lock.
-            return Optional.of(context.resourceOperations().update(fresh, servers));
+            // update() sends the resourceVersion of the copy: the optimistic lock.
+            Server written = context.resourceOperations().update(bound, servers);
+            ledger.written(claim, written);
+            return Optional.of(written);
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 LOG.debugf("claim %s/%s lost server %s to a concurrent write", claim.getMetadata().getNamespace(),
                         claim.getMetadata().getName(), serverName);
                 return Optional.empty();
             }
+            if (e.getCode() < HttpURLConnection.HTTP_BAD_REQUEST || e.getCode() >= HttpURLConnection.HTTP_INTERNAL_ERROR) {
+                // No answer, or the API server failed: the write may have been applied.
+                ledger.uncertain(claim, cached);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            ledger.uncertain(claim, cached);
             throw e;
         }
     }

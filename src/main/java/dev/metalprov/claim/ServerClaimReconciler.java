@@ -3,7 +3,8 @@ package dev.metalprov.claim;
 import static dev.metalprov.claim.ClaimConditions.*;
 
 import java.time.Clock;
-import java.util.Comparator;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import dev.metalprov.api.v1alpha1.ServerClaim;
 import dev.metalprov.api.v1alpha1.ServerClaimStatus;
 import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerState;
+import dev.metalprov.boot.BootConditions;
 import dev.metalprov.common.ActedOnChanges;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
@@ -43,13 +45,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -61,25 +62,31 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
  * Powering the server is the ServerReconciler's job; so is releasing it when the claim goes.
  */
 // Annotations wake a claim too (ignore is lifted by removing one), so not only a new generation does.
-@ControllerConfiguration(name = ServerClaimReconciler.NAME, finalizerName = Metal.SERVER_CLAIM_FINALIZER,
-        generationAwareEventProcessing = false, informer = @Informer(onUpdateFilter = ActedOnChanges.class))
+// No finalizer is the SDK's here: the claim's goes on in the same write that records the bind, so
+// a bind costs no write of its own for it, and ClaimReleaseReconciler takes it off after the release.
+@ControllerConfiguration(name = ServerClaimReconciler.NAME, generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = ActedOnChanges.class))
 // Beyond what the watched kinds give: bind servers, create boot configurations, check Ignition Secrets, record events.
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "update" })
 @RBACRule(apiGroups = Metal.GROUP, resources = "serverbootconfigurations", verbs = { "get", "list", "watch", "create", "update", "delete" })
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
-public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<ServerClaim> {
+public class ServerClaimReconciler implements Reconciler<ServerClaim> {
 
     public static final String NAME = "serverclaim";
     private static final Logger LOG = Logger.getLogger(ServerClaimReconciler.class);
     private static final String SERVERS = "servers";
     private static final String BOOT_CONFIGURATIONS = "bootconfigurations";
+    private static final Duration CACHE_CATCH_UP = Duration.ofMillis(200);
 
     @Inject
     ClaimBindingPolicy policy;
 
     @Inject
     ServerBinder binder;
+
+    @Inject
+    HeldServers heldServers;
 
     @Inject
     BootConfigurations bootConfigurations;
@@ -116,6 +123,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
                 .withSecondaryToPrimaryMapper(new ClaimsThatCouldUseServer(context.getPrimaryCache(), policy))
                 .build(), context);
         servers.addIndexers(Map.of(ServerIndex.BY_CLAIM, ServerIndex::claimOf));
+        heldServers.attach(servers);
         // The metadata service knows a machine by its address and finds its claim in these same caches.
         MetadataCallers.indexByAddress(servers);
         metadataCallers.attach(context.getPrimaryCache(), servers);
@@ -131,19 +139,23 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     @Override
     public UpdateControl<ServerClaim> reconcile(ServerClaim claim, Context<ServerClaim> context) {
         if (Operations.ignored(claim)) {
-            // Upstream's meaning: leave the claim alone while the annotation is set. Its deletion still
-            // goes ahead (cleanup), as upstream's does, so that no finalizer is held by it.
+            // Upstream's meaning: leave the claim alone while the annotation is set.
             return UpdateControl.noUpdate();
         }
         ServerClaimStatus before = copyOf(claim.getStatus());
-        Optional<Server> held = serverHeldBy(claim);
+        Holding holding = heldServers.holding(claim);
+        if (holding.waiting()) {
+            // The informer has not caught up with a bind yet: decide once it has.
+            return UpdateControl.<ServerClaim> noUpdate().rescheduleAfter(CACHE_CATCH_UP.toMillis());
+        }
+        Optional<Server> held = holding.server();
         if (held.isPresent() && Parking.parkedOrParking(held.get())) {
             // The server is parked (or being parked) with this claim: the claim keeps its binding and
             // its status, and the operator stands down until the server is unparked, as upstream does.
             return UpdateControl.noUpdate();
         }
         if (held.isEmpty()) {
-            Binding binding = bind(claim, context);
+            Binding binding = bind(claim, context, holding.retry());
             if (binding.server().isEmpty()) {
                 return unbound(claim, before, binding);
             }
@@ -152,63 +164,31 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
             metrics.bound(sinceCreation(claim));
         }
         Server server = held.get();
-        ServerClaim current = recordServerRef(claim, server);
+        ServerClaim current = recordBinding(claim, server);
         Optional<ServerBootConfiguration> bootConfiguration = bootConfigurations.ensure(current, server, context,
                 bootConfigurationInformer);
         return bound(current, before, server, bootConfiguration);
     }
 
-    @Override
-    public DeleteControl cleanup(ServerClaim claim, Context<ServerClaim> context) {
-        List<Server> held = serversHeldBy(claim);
-        if (held.isEmpty()) {
-            held = binder.serversBoundTo(claim);
-        }
-        if (held.isEmpty()) {
-            // No server holds the claim, so no release will drop its boot configuration.
-            deleteBootConfiguration(claim);
-            return DeleteControl.defaultDelete();
-        }
-        if (held.stream().allMatch(ServerClaimReconciler::isReleased)) {
-            return DeleteControl.defaultDelete();
-        }
-        // The ServerReconciler powers the server off and releases it; then this finalizer goes.
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.releaseCheckInterval().toMillis());
-    }
-
-    /** The server that already points at this claim, from the informer cache (the sticky rule). */
-    private Optional<Server> serverHeldBy(ServerClaim claim) {
-        List<Server> held = serversHeldBy(claim);
-        if (held.size() > 1) {
-            LOG.warnf("claim %s/%s is referenced by %d servers; keeping %s", claim.getMetadata().getNamespace(),
-                    claim.getMetadata().getName(), held.size(), held.get(0).getMetadata().getName());
-        }
-        return held.stream().findFirst();
-    }
-
-    private List<Server> serversHeldBy(ServerClaim claim) {
-        return servers.byIndex(ServerIndex.BY_CLAIM, ServerIndex.claimKey(claim.getMetadata().getNamespace(),
-                claim.getMetadata().getName())).stream()
-                .filter(server -> ClaimBindingPolicy.refersTo(server.getSpec().getServerClaimRef(), claim))
-                .sorted(Comparator.comparing(server -> server.getMetadata().getName()))
-                .toList();
-    }
-
     /**
      * Picks a server with the policy and binds it with an optimistic write; a lost race means
-     * picking again among the rest. Before the first write the API server itself is asked whether
-     * the claim already holds a server, so a stale cache can never lead to a second binding.
+     * picking again among the rest. A bind whose answer was lost is tried again first, on the
+     * same server, so that the claim can only ever end up with that one.
      */
-    private Binding bind(ServerClaim claim, Context<ServerClaim> context) {
+    private Binding bind(ServerClaim claim, Context<ServerClaim> context, Optional<Server> retry) {
+        if (retry.isPresent()) {
+            Optional<Server> bound = binder.tryBind(claim, retry.get(), context, servers);
+            if (bound.isPresent()) {
+                metrics.bindAttempt(ClaimMetrics.BindOutcome.BOUND);
+                return new Binding(bound, null, null);
+            }
+            // Our earlier write may have been the one that made this fail: wait for the informer to say.
+            return new Binding(Optional.empty(), BIND_CONFLICT, "waiting for the outcome of an earlier bind");
+        }
         List<Server> known = servers.list().toList();
         if (policy.choose(claim, known).isEmpty()) {
             metrics.bindAttempt(ClaimMetrics.BindOutcome.NO_CANDIDATE);
             return nothingToBind(claim, known);
-        }
-        Optional<Server> alreadyBound = binder.serversBoundTo(claim).stream()
-                .min(Comparator.comparing(server -> server.getMetadata().getName()));
-        if (alreadyBound.isPresent()) {
-            return new Binding(alreadyBound, null, null);
         }
         Set<String> lost = new HashSet<>();
         for (int attempt = 0; attempt < config.bindAttempts(); attempt++) {
@@ -218,7 +198,9 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
                 break;
             }
             String name = choice.get().getMetadata().getName();
-            Optional<Server> bound = binder.tryBind(claim, name, context, servers);
+            // The SDK's copy includes the operator's own latest write, which the listing may not yet.
+            Server latest = servers.get(new ResourceID(name)).orElse(choice.get());
+            Optional<Server> bound = binder.tryBind(claim, latest, context, servers);
             if (bound.isPresent()) {
                 metrics.bindAttempt(ClaimMetrics.BindOutcome.BOUND);
                 return new Binding(bound, null, null);
@@ -252,20 +234,29 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     }
 
     /**
-     * A selector claim learns which server it got, so that it stays with that server for good.
-     * The patch goes through the client rather than the SDK's resource operations: with those,
-     * the SDK (5.3) later compared a cached copy without a resourceVersion while patching the
-     * status, failed that reconcile with a NullPointerException and retried it seconds later.
+     * The claim records its bind in one write: the finalizer that holds its deletion until the
+     * server is released, and, for a selector claim, the server it got in {@code spec.serverRef},
+     * so that it stays with that server for good. The update goes through the client rather than
+     * the SDK's resource operations: with those, the SDK (5.3) later compared a cached copy
+     * without a resourceVersion while patching the status, failed that reconcile with a
+     * NullPointerException and retried it seconds later.
      */
-    private ServerClaim recordServerRef(ServerClaim claim, Server server) {
-        if (claim.getSpec().getServerRef() != null) {
+    private ServerClaim recordBinding(ServerClaim claim, Server server) {
+        boolean finalizer = claim.hasFinalizer(Metal.SERVER_CLAIM_FINALIZER);
+        boolean serverRef = claim.getSpec().getServerRef() != null;
+        if (finalizer && serverRef) {
             return claim;
         }
-        String name = server.getMetadata().getName();
-        return client.resource(claim).edit(c -> {
-            c.getSpec().setServerRef(new LocalObjectReference(name));
-            return c;
-        });
+        ServerClaim changed = client.getKubernetesSerialization().clone(claim);
+        changed.setStatus(null);
+        changed.addFinalizer(Metal.SERVER_CLAIM_FINALIZER);
+        if (!serverRef) {
+            changed.getSpec().setServerRef(new LocalObjectReference(server.getMetadata().getName()));
+        }
+        ServerClaim written = client.resource(changed).update();
+        // The status of this pass is patched onto what was just written.
+        written.setStatus(claim.getStatus());
+        return written;
     }
 
     private UpdateControl<ServerClaim> unbound(ServerClaim claim, ServerClaimStatus before, Binding binding) {
@@ -302,8 +293,8 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
         Readiness power = powerReadiness(claim, server, boot.ready());
         boolean wasReached = before != null && Conditions.isTrue(before.getConditions(), POWER_STATE_REACHED);
         if (power.ready() && !wasReached && claim.getSpec().getPower() == Power.ON) {
-            Conditions.find(conditions, BOUND).map(c -> java.time.Instant.parse(c.getLastTransitionTime()))
-                    .ifPresent(boundAt -> metrics.provisioned(java.time.Duration.between(boundAt, clock.instant())));
+            Conditions.find(conditions, BOUND).map(c -> Instant.parse(c.getLastTransitionTime()))
+                    .ifPresent(boundAt -> metrics.provisioned(Duration.between(boundAt, clock.instant())));
         }
         conditions = condition(claim, conditions, POWER_STATE_REACHED, power.ready(), power.reason(), power.message());
         Optional<Readiness> userData = userDataReadiness(claim, before);
@@ -352,9 +343,8 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
     }
 
     private Readiness bootReadiness(ServerClaim claim, Optional<ServerBootConfiguration> bootConfiguration) {
-        LocalObjectReference secretRef = claim.getSpec().getIgnitionSecretRef();
-        if (secretRef != null && client.resources(Secret.class).inNamespace(claim.getMetadata().getNamespace())
-                .withName(secretRef.getName()).get() == null) {
+        if (ignitionSecretMissing(claim, bootConfiguration)) {
+            LocalObjectReference secretRef = claim.getSpec().getIgnitionSecretRef();
             return new Readiness(false, IGNITION_SECRET_MISSING, "Secret " + secretRef.getName() + " in namespace "
                     + claim.getMetadata().getNamespace() + " does not exist; create it with the key 'ignition'");
         }
@@ -374,6 +364,30 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
                     + (detail.isEmpty() ? "" : " (" + detail + ")") + "; fix spec.image or the Ignition Secret");
         }
         return new Readiness(false, WAITING_FOR_BOOT_SERVICE, "waiting for the boot service to mark the boot configuration Ready");
+    }
+
+    /**
+     * Whether the claim's Ignition Secret is missing. A Ready boot configuration had it; one that
+     * the built-in boot service has checked says so in its IgnitionValidation condition. Only a
+     * boot configuration nobody has judged yet (an outside boot service, or none so far) makes the
+     * claim ask the API server, and only until it is Ready.
+     */
+    private boolean ignitionSecretMissing(ServerClaim claim, Optional<ServerBootConfiguration> bootConfiguration) {
+        LocalObjectReference secretRef = claim.getSpec().getIgnitionSecretRef();
+        if (secretRef == null) {
+            return false;
+        }
+        var status = bootConfiguration.map(ServerBootConfiguration::getStatus);
+        if (status.map(s -> s.getState() == BootConfigurationState.READY).orElse(false)) {
+            return false;
+        }
+        Optional<Condition> judged = status.flatMap(s -> Conditions.find(s.getConditions(), BootConditions.IGNITION_VALIDATION))
+                .filter(c -> Objects.equals(c.getObservedGeneration(), bootConfiguration.get().getMetadata().getGeneration()));
+        if (judged.isPresent()) {
+            return IGNITION_SECRET_MISSING.equals(judged.get().getReason());
+        }
+        return client.resources(Secret.class).inNamespace(claim.getMetadata().getNamespace())
+                .withName(secretRef.getName()).get() == null;
     }
 
     private static Readiness powerReadiness(ServerClaim claim, Server server, boolean bootReady) {
@@ -403,24 +417,10 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
                 + (actual == null ? "of unknown power" : actual) + "; asked for " + wanted);
     }
 
-    private java.time.Duration sinceCreation(ServerClaim claim) {
+    private Duration sinceCreation(ServerClaim claim) {
         String created = claim.getMetadata().getCreationTimestamp();
-        return created == null ? java.time.Duration.ZERO
-                : java.time.Duration.between(java.time.Instant.parse(created), clock.instant());
-    }
-
-    private void deleteBootConfiguration(ServerClaim claim) {
-        client.resources(ServerBootConfiguration.class).inNamespace(claim.getMetadata().getNamespace())
-                .withName(claim.getMetadata().getName()).delete();
-    }
-
-    private static boolean isReleased(Server server) {
-        // Recycle clears the reference; Retain keeps it on a server that is Released; a server whose
-        // BMC never confirmed the power-off keeps it while quarantined, and the claim goes all the same.
-        // A parked server keeps it too: the operator stands down until unpark, which then releases it.
-        ServerState state = server.getStatus() == null ? null : server.getStatus().getState();
-        return Parking.parked(server) || state == ServerState.RELEASED || (state == ServerState.ERROR
-                && Conditions.isTrue(server.getStatus().getConditions(), ServerConditions.QUARANTINED));
+        return created == null ? Duration.ZERO
+                : Duration.between(Instant.parse(created), clock.instant());
     }
 
     private List<Condition> condition(ServerClaim claim, List<Condition> conditions, String type, boolean status,
@@ -454,4 +454,5 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim>, Cleaner<S
 
     private record Readiness(boolean ready, String reason, String message) {
     }
+
 }

@@ -61,6 +61,12 @@ class OperatorRestartTest {
     ServerReconciler serverReconciler;
 
     @Inject
+    ClaimReleaseReconciler releaseReconciler;
+
+    @Inject
+    BindLedger ledger;
+
+    @Inject
     ClaimBindingPolicy policy;
 
     TestCluster cluster;
@@ -147,7 +153,10 @@ class OperatorRestartTest {
     private void restart() {
         Operator fresh = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
                 .withUseSSAToPatchPrimaryResource(false));
+        // A new process: nothing in the ledger, and the binds on the API server still to be read.
+        ledger.clear();
         fresh.register(claimReconciler);
+        fresh.register(releaseReconciler);
         fresh.register(serverReconciler);
         fresh.start();
         running = fresh;
