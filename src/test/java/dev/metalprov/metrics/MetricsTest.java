@@ -63,9 +63,17 @@ class MetricsTest {
         ServerClaim claim = cluster.create(ClaimFlowTestAccess.claim("metrics", "secret-project-name", "metrics-1"));
         cluster.awaitClaim("metrics", "secret-project-name", "to be Bound",
                 c -> c.getStatus() != null && c.getStatus().getPhase() == ClaimPhase.BOUND);
+        cluster.awaitUntil("the bound claim to count as waiting for its boot configuration", this::scrapeQuietly,
+                s -> value(s, "metal_claims_power_pending", "reason=\"" + ClaimConditions.WAITING_FOR_BOOT_CONFIGURATION + "\"") == 1);
         cluster.markReady("metrics", "secret-project-name");
         cluster.awaitClaim("metrics", "secret-project-name", "to reach its power",
                 c -> Conditions.isTrue(c.getStatus().getConditions(), ClaimConditions.POWER_STATE_REACHED));
+        String reached = cluster.awaitUntil("the claim to leave the power-pending count", this::scrapeQuietly,
+                s -> value(s, "metal_claims_power_pending", "reason=\"" + ClaimConditions.WAITING_FOR_BOOT_CONFIGURATION + "\"") == 0);
+        for (String reason : new String[] { ClaimConditions.WAITING_FOR_BOOT_CONFIGURATION, ClaimConditions.POWER_TRANSITION,
+                ClaimConditions.NETWORK_BOOT_NOT_KEPT, ClaimConditions.BMC_UNREACHABLE }) {
+            assertTrue(reached.contains("metal_claims_power_pending{reason=\"" + reason + "\"}"), "a series for every reason: " + reason);
+        }
 
         // The gauges count the operator's informer caches, which follow the API server a moment later.
         String bound = cluster.awaitUntil("the gauges to count the bound claim and its server", this::scrapeQuietly,
