@@ -116,8 +116,11 @@ public class BootConfigurationReconciler implements Reconciler<ServerBootConfigu
             status.setObservedGeneration(generation);
             var conditions = Conditions.with(status.getConditions(), BootConditions.IMAGE_VALIDATION, image.passed(),
                     image.reason(), image.message(), generation, now);
-            status.setConditions(Conditions.with(conditions, BootConditions.IGNITION_VALIDATION, ignition.usable(),
-                    ignition.status().reason(), ignition.message(), generation, now));
+            conditions = Conditions.with(conditions, BootConditions.IGNITION_VALIDATION, ignition.usable(),
+                    ignition.status().reason(), ignition.message(), generation, now);
+            status.setConditions(Conditions.withReady(conditions, Conditions.firstNotTrue(conditions,
+                    BootConditions.IMAGE_VALIDATION, BootConditions.IGNITION_VALIDATION), "BootConfigurationReady",
+                    "image resolved and Ignition checked; ready to boot", generation, now));
         });
         tellWhatChanged(configuration, before, state, image, ignition);
 

@@ -266,7 +266,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
         conditions = condition(claim, conditions, BOUND, false, binding.reason(), binding.message());
         conditions = condition(claim, conditions, BOOT_CONFIGURATION_READY, false, NOT_BOUND, "the claim holds no server yet");
         conditions = condition(claim, conditions, POWER_STATE_REACHED, false, NOT_BOUND, "the claim holds no server yet");
-        status.setConditions(conditions);
+        status.setConditions(ready(claim, conditions));
         status.setObservedGeneration(claim.getMetadata().getGeneration());
         if (!Objects.equals(reasonOf(before, BOUND), binding.reason()) && !BIND_CONFLICT.equals(binding.reason())) {
             events.warning(claim, binding.reason(), binding.message());
@@ -302,7 +302,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
                 : condition(claim, conditions, USER_DATA_READY, userData.get().ready(), userData.get().reason(),
                         userData.get().message());
 
-        status.setConditions(conditions);
+        status.setConditions(ready(claim, conditions));
         status.setObservedGeneration(claim.getMetadata().getGeneration());
         if (IGNITION_SECRET_MISSING.equals(boot.reason()) && !IGNITION_SECRET_MISSING.equals(reasonOf(before, BOOT_CONFIGURATION_READY))) {
             events.warning(claim, IGNITION_SECRET_MISSING, boot.message());
@@ -421,6 +421,14 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
         String created = claim.getMetadata().getCreationTimestamp();
         return created == null ? Duration.ZERO
                 : Duration.between(Instant.parse(created), clock.instant());
+    }
+
+    /** Ready sums the others up: the claim holds its server, with its boot configuration and power as asked. */
+    private List<Condition> ready(ServerClaim claim, List<Condition> conditions) {
+        Optional<Conditions.Blocker> blocker = Conditions.firstNotTrue(conditions, BOUND, BOOT_CONFIGURATION_READY,
+                POWER_STATE_REACHED, USER_DATA_READY);
+        return Conditions.withReady(conditions, blocker, "Provisioned", "bound, boot configuration ready and power state reached",
+                claim.getMetadata().getGeneration(), clock.instant());
     }
 
     private List<Condition> condition(ServerClaim claim, List<Condition> conditions, String type, boolean status,

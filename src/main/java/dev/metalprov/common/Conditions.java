@@ -42,6 +42,34 @@ public final class Conditions {
         return result;
     }
 
+    /** The condition every kind of this API carries to sum up the others: {@code kubectl wait --for=condition=Ready}. */
+    public static final String READY = "Ready";
+
+    /** What keeps an object from being Ready: the reason and message of the first condition (or state) that is not as it should be. */
+    public record Blocker(String reason, String message) {
+    }
+
+    /**
+     * A copy of the list with the Ready condition set: True with the given reason and message when
+     * nothing blocks, False with the first blocker's reason and message otherwise.
+     */
+    public static List<Condition> withReady(List<Condition> existing, Optional<Blocker> blocker, String readyReason,
+            String readyMessage, Long observedGeneration, Instant now) {
+        return blocker.isEmpty() ? with(existing, READY, true, readyReason, readyMessage, observedGeneration, now)
+                : with(existing, READY, false, blocker.get().reason(), blocker.get().message(), observedGeneration, now);
+    }
+
+    /** The first of these conditions that is present and not True, as a blocker. */
+    public static Optional<Blocker> firstNotTrue(List<Condition> conditions, String... types) {
+        for (String type : types) {
+            Optional<Condition> found = find(conditions, type).filter(c -> !TRUE.equals(c.getStatus()));
+            if (found.isPresent()) {
+                return Optional.of(new Blocker(found.get().getReason(), found.get().getMessage()));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A copy of the list without the condition of that type. */
     public static List<Condition> without(List<Condition> existing, String type) {
         return existing == null ? List.of() : existing.stream().filter(c -> !type.equals(c.getType())).toList();

@@ -38,6 +38,7 @@ import dev.metalprov.metrics.FleetGauges;
 import dev.metalprov.redfish.BmcAccessResolver;
 import dev.metalprov.redfish.BmcDirectory;
 import dev.metalprov.server.Observation.Failure;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -306,8 +307,31 @@ public class ServerReconciler implements Reconciler<Server> {
         plan.clearedConditions().forEach(type -> status.setConditions(Conditions.without(status.getConditions(), type)));
         status.setState(plan.next());
         status.setObservedGeneration(server.getMetadata().getGeneration());
+        status.setConditions(Conditions.withReady(status.getConditions(), readiness(status), "Operational",
+                "the BMC answers and the server is " + plan.next().value(), server.getMetadata().getGeneration(), clock.instant()));
         notes(server, plan);
         released(server, previous, plan.next());
+    }
+
+    /**
+     * What keeps the server from being Ready (in service, whether free or claimed): a BMC that does
+     * not answer, a quarantine, a network boot the BMC does not keep, or a state it has not left yet.
+     */
+    private static Optional<Conditions.Blocker> readiness(ServerStatus status) {
+        Optional<Conditions.Blocker> blocker = Conditions.firstNotTrue(status.getConditions(), ServerConditions.BMC_REACHABLE,
+                ServerConditions.NETWORK_BOOT);
+        if (blocker.isPresent()) {
+            return blocker;
+        }
+        Optional<Condition> quarantine = Conditions.find(status.getConditions(), ServerConditions.QUARANTINED)
+                .filter(c -> Conditions.TRUE.equals(c.getStatus()));
+        if (quarantine.isPresent()) {
+            return Optional.of(new Conditions.Blocker(quarantine.get().getReason(), quarantine.get().getMessage()));
+        }
+        return switch (status.getState()) {
+            case AVAILABLE, RESERVED, RELEASED, PARKED -> Optional.empty();
+            default -> Optional.of(new Conditions.Blocker(status.getState().value(), "the server is " + status.getState().value()));
+        };
     }
 
     /** Sets a condition; a new failing reason (or a quarantine) is also an event and a log line. */

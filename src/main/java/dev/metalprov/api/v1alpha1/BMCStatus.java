@@ -17,12 +17,19 @@ public class BMCStatus {
     @JsonPropertyDescription("The power state of the BMC's first system.")
     private ServerPowerState powerState;
 
+    @JsonPropertyDescription("The MAC address of the BMC, as it reports it.")
     private String macAddress;
+    @JsonPropertyDescription("The address the BMC is reached at.")
     private String ip;
+    @JsonPropertyDescription("The BMC manager's manufacturer, as it reports it.")
     private String manufacturer;
+    @JsonPropertyDescription("The BMC manager's model, as it reports it.")
     private String model;
+    @JsonPropertyDescription("The BMC manager's stock keeping unit, as it reports it.")
     private String sku;
+    @JsonPropertyDescription("The BMC manager's serial number, as it reports it.")
     private String serialNumber;
+    @JsonPropertyDescription("The BMC firmware version, as it reports it.")
     private String firmwareVersion;
 
     @JsonPropertyDescription("Ready, with reason Connected, AuthenticationFailed, ConnectionFailed or InternalServerError.")

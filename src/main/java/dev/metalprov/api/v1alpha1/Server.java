@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "PowerState", jsonPath = ".status.powerState", type = Type.STRING)
 @AdditionalPrinterColumn(name = "State", jsonPath = ".status.state", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Claim", jsonPath = ".spec.serverClaimRef.name", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class Server extends CustomResource<ServerSpec, ServerStatus> {
 }

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Server", jsonPath = ".spec.serverRef.name", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.image", type = Type.STRING)
 @AdditionalPrinterColumn(name = "State", jsonPath = ".status.state", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ServerBootConfiguration
         extends CustomResource<ServerBootConfigurationSpec, ServerBootConfigurationStatus> implements Namespaced {

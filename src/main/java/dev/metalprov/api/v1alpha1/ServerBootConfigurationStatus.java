@@ -14,7 +14,7 @@ public class ServerBootConfigurationStatus {
     @JsonPropertyDescription("Pending until the boot service has the image and Ignition ready; Ready or Error after.")
     private BootConfigurationState state;
 
-    @JsonPropertyDescription("ImageValidation, IPXEScriptFetched and IgnitionDataFetched, as the boot service reports them.")
+    @JsonPropertyDescription("Ready (the summary), ImageValidation, IgnitionValidation, IPXEScriptFetched and IgnitionDataFetched, as the boot service reports them.")
     private List<Condition> conditions;
 
     @JsonPropertyDescription("The metadata.generation this status was computed for.")

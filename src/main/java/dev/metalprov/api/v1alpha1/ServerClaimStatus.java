@@ -14,7 +14,7 @@ public class ServerClaimStatus {
     @JsonPropertyDescription("Bound when the claim holds a server, Unbound otherwise.")
     private ClaimPhase phase;
 
-    @JsonPropertyDescription("Bound, BootConfigurationReady and PowerStateReached, each with a reason that says what to do.")
+    @JsonPropertyDescription("Ready (True once provisioned, else the reason of the first condition that is not True), Bound, BootConfigurationReady, PowerStateReached and, with userDataRef, UserDataReady; each with a reason that says what to do.")
     private List<Condition> conditions;
 
     @JsonPropertyDescription("The metadata.generation this status was computed for.")

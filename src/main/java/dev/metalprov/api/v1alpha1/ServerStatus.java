@@ -23,19 +23,28 @@ public class ServerStatus {
     @JsonPropertyDescription("The indicator LED state last read from the BMC.")
     private IndicatorLED indicatorLED;
 
+    @JsonPropertyDescription("The manufacturer, as the BMC reports it (Redfish ComputerSystem Manufacturer).")
     private String manufacturer;
+    @JsonPropertyDescription("The model, as the BMC reports it.")
     private String model;
+    @JsonPropertyDescription("The stock keeping unit, as the BMC reports it.")
     private String sku;
+    @JsonPropertyDescription("The serial number, as the BMC reports it.")
     private String serialNumber;
+    @JsonPropertyDescription("The BIOS or firmware version of the system, as the BMC reports it.")
     private String biosVersion;
 
     @JsonPropertyDescription("Total memory of the system.")
     private Quantity totalSystemMemory;
 
+    @JsonPropertyDescription("The processors, as the BMC reports them.")
     private List<Processor> processors;
+    @JsonPropertyDescription("The network interfaces with their MAC and IP addresses, as the BMC reports them; the metadata service knows a machine by these addresses.")
     private List<NetworkInterface> networkInterfaces;
+    @JsonPropertyDescription("The storage controllers and their drives and volumes, as the BMC reports them.")
     private List<Storage> storages;
 
+    @JsonPropertyDescription("Ready (the summary: the BMC answers and the server is in service), BMCReachable, NetworkBoot, Quarantined, Parked and IndicatorLED, each with a reason.")
     private List<Condition> conditions;
 
     @JsonPropertyDescription("The metadata.generation this status was computed for.")

@@ -37,7 +37,9 @@ class CrdSchemaTest {
             crd.assertNames("Server", "Cluster", "srv");
             crd.assertColumns(Map.of("UUID", ".spec.systemUUID", "Manufacturer", ".status.manufacturer",
                     "Model", ".status.model", "PowerState", ".status.powerState", "State", ".status.state",
-                    "Claim", ".spec.serverClaimRef.name", "Age", ".metadata.creationTimestamp"));
+                    "Claim", ".spec.serverClaimRef.name", "Ready", READY_STATUS, "Reason", READY_REASON,
+                    "Age", ".metadata.creationTimestamp"));
+            crd.assertSummedUp();
         }
 
         @Test
@@ -86,7 +88,8 @@ class CrdSchemaTest {
         void namesScopeAndColumns() {
             crd.assertNames("ServerClaim", "Namespaced", "scl");
             crd.assertColumns(Map.of("Server", ".spec.serverRef.name", "Image", ".spec.image", "Power", ".spec.power",
-                    "Phase", ".status.phase", "Age", ".metadata.creationTimestamp"));
+                    "Phase", ".status.phase", "Ready", READY_STATUS, "Reason", READY_REASON, "Age", ".metadata.creationTimestamp"));
+            crd.assertSummedUp();
         }
 
         @Test
@@ -130,7 +133,8 @@ class CrdSchemaTest {
         void namesScopeAndColumns() {
             crd.assertNames("ServerBootConfiguration", "Namespaced", "sbc");
             crd.assertColumns(Map.of("Server", ".spec.serverRef.name", "Image", ".spec.image", "State", ".status.state",
-                    "Age", ".metadata.creationTimestamp"));
+                    "Ready", READY_STATUS, "Reason", READY_REASON, "Age", ".metadata.creationTimestamp"));
+            crd.assertSummedUp();
         }
 
         @Test
@@ -198,6 +202,9 @@ class CrdSchemaTest {
         }
     }
 
+    static final String READY_STATUS = ".status.conditions[?(@.type==\"Ready\")].status";
+    static final String READY_REASON = ".status.conditions[?(@.type==\"Ready\")].reason";
+
     /** One CRD file and the questions the tests ask of it. */
     static final class Crd {
         private final String plural;
@@ -241,6 +248,21 @@ class CrdSchemaTest {
             assertEquals(scope, definition.getSpec().getScope());
             assertEquals(List.of(shortNames), definition.getSpec().getNames().getShortNames() == null ? List.of()
                     : definition.getSpec().getNames().getShortNames());
+        }
+
+        /**
+         * What a kind with a Ready condition offers kubectl: a description for {@code kubectl explain},
+         * conditions as a list keyed by type, Ready and its reason as columns, and Age last.
+         */
+        void assertSummedUp() {
+            assertNotNull(at("").getDescription(), plural + ": kubectl explain has a description of the kind");
+            JSONSchemaProps conditions = at("status.conditions");
+            assertEquals("map", conditions.getXKubernetesListType(), plural + ": conditions keyed");
+            assertEquals(List.of("type"), conditions.getXKubernetesListMapKeys(), plural + ": conditions keyed by type");
+            assertTrue(at("status.conditions[]").getRequired().containsAll(List.of("type", "status")), plural + ": the key is required");
+            var names = version.getAdditionalPrinterColumns().stream().map(c -> c.getName()).toList();
+            assertEquals("Age", names.get(names.size() - 1), plural + ": Age comes last: " + names);
+            assertEquals(names.indexOf("Ready") + 1, names.indexOf("Reason"), plural + ": the reason follows Ready: " + names);
         }
 
         void assertColumns(Map<String, String> expected) {
