@@ -80,6 +80,17 @@ class SeedFlowIT {
         await("sushy-tools to report my-server On",
                 () -> environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText(), "On"::equals);
         await("my-server's status to show On", () -> server("my-server"), s -> s.getStatus().getPowerState() == ServerPowerState.ON);
+        // What a platform team waits on: the claim's Ready condition, and the columns that say it.
+        environment.plane.kubectl("wait", "--for=condition=Ready", "serverclaim/my-server-claim", "-n", "default",
+                "--timeout=120s").orFail("kubectl wait for the claim's Ready condition");
+        String columns = environment.plane.kubectl("get", "serverclaim", "my-server-claim", "-n", "default",
+                "--no-headers").orFail("kubectl get serverclaim").out();
+        assertTrue(columns.matches("(?s)my-server-claim\\s+my-server\\s+my-osimage:latest\\s+On\\s+Bound\\s+True\\s+Provisioned\\s+\\S+\\s*"),
+                "SERVER, IMAGE, POWER, PHASE, READY, REASON, then AGE: " + columns);
+        environment.plane.kubectl("wait", "--for=condition=Ready", "server/my-server", "--timeout=60s")
+                .orFail("kubectl wait for the server's Ready condition");
+        environment.plane.kubectl("wait", "--for=condition=Ready", "serverbootconfiguration/my-server-claim", "-n", "default",
+                "--timeout=60s").orFail("kubectl wait for the boot configuration's Ready condition");
         // Never powered before the boot configuration was Ready: the power-on came after Ready, by the record.
         // An event's time is kept to the second, the condition's to the nanosecond: compare seconds.
         java.time.Instant readyAt = java.time.Instant.parse(Conditions.find(ready.getStatus().getConditions(), "ImageValidation")
@@ -118,6 +129,29 @@ class SeedFlowIT {
                 s -> s.getStatus().getState() == ServerState.AVAILABLE && s.getStatus().getPowerState() == ServerPowerState.OFF);
         assertNull(recycled.getSpec().getServerClaimRef());
         assertEquals("Off", environment.seedRack.system(EndToEnd.SEED_RACK.get(0).uuid()).path("PowerState").asText());
+    }
+
+    @Test
+    void aClaimThatCannotBindIsNotReadyAndSaysWhy() {
+        ServerClaim claim = new ServerClaim();
+        claim.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("default").withName("not-ready").build());
+        var spec = new dev.metalprov.api.v1alpha1.ServerClaimSpec();
+        spec.setPower(dev.metalprov.api.v1alpha1.Power.ON);
+        spec.setImage("my-osimage:latest");
+        spec.setServerRef(new dev.metalprov.api.v1alpha1.LocalObjectReference("no-such-server"));
+        claim.setSpec(spec);
+        admin.resource(claim).create();
+        try {
+            environment.plane.kubectl("wait", "--for=jsonpath={.status.conditions[?(@.type==\"Ready\")].reason}=ServerNotFound",
+                    "serverclaim/not-ready", "-n", "default", "--timeout=60s").orFail("waiting for Ready=False, ServerNotFound");
+            ServerClaim waiting = claim("not-ready");
+            assertEquals("False", Conditions.find(waiting.getStatus().getConditions(), "Ready").orElseThrow().getStatus());
+            assertEquals(Conditions.find(waiting.getStatus().getConditions(), "Bound").orElseThrow().getMessage(),
+                    Conditions.find(waiting.getStatus().getConditions(), "Ready").orElseThrow().getMessage(),
+                    "Ready tells the message of the condition that holds it up");
+        } finally {
+            admin.resource(claim).delete();
+        }
     }
 
     @Test
