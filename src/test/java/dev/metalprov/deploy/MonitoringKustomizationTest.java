@@ -156,7 +156,7 @@ class MonitoringKustomizationTest {
     private static List<JsonNode> rules() {
         List<JsonNode> rules = new ArrayList<>();
         objects.get("PrometheusRule/metal-operator").at("/spec/groups").forEach(group -> group.get("rules").forEach(rules::add));
-        assertTrue(rules.size() >= 8, "the rules were read: " + rules.size());
+        assertTrue(rules.size() >= 9, "the rules were read: " + rules.size());
         return rules;
     }
 
