@@ -25,8 +25,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * A real control plane on 127.0.0.1: etcd, kube-apiserver and kube-controller-manager built from
  * the Go module proxy by src/test/controlplane/build.sh (once, then cached), RBAC on, an admin
  * token for the tests, and service-account signing keys so that the operator can run with a
- * TokenRequest token. The controller-manager runs only the namespace and garbage-collection
- * controllers: deleting a namespace deletes what is in it, as in a cluster, and nothing else that a
+ * TokenRequest token. The controller-manager runs only the namespace, garbage-collection and
+ * ClusterRole aggregation controllers: deleting a namespace deletes what is in it, and the built-in
+ * {@code admin}, {@code edit} and {@code view} roles take in the rules of the ClusterRoles labelled
+ * to aggregate into them (the tenants' roles of deploy/base), as in a cluster; nothing else that a
  * node would need runs here.
  *
  * <p>{@link #startForNode} starts the control plane of a one-node cluster instead ({@link InCluster}):
@@ -117,13 +119,13 @@ final class ControlPlane implements AutoCloseable {
                 "--bind-address=127.0.0.1",
                 "--secure-port=0"));
         if (serviceRange == null) {
-            controllerManager.add("--controllers=namespace,garbagecollector");
+            controllerManager.add("--controllers=namespace,garbagecollector,clusterrole-aggregation");
         } else {
             // A Deployment's ReplicaSet and pods; the node's not-ready taint, which the kubelet registers
             // it with, removed once it is Ready; and the CA bundle (ConfigMap kube-root-ca.crt) that
             // every pod's service-account volume carries: the API server's own self-signed chain.
-            controllerManager.add("--controllers=namespace,garbagecollector,deployment,replicaset,nodelifecycle,serviceaccount,"
-                    + "root-ca-cert-publisher");
+            controllerManager.add("--controllers=namespace,garbagecollector,clusterrole-aggregation,deployment,replicaset,"
+                    + "nodelifecycle,serviceaccount,root-ca-cert-publisher");
             controllerManager.add("--root-ca-file=" + work.resolve("certs/apiserver.crt"));
         }
         processes.add(Processes.start("kube-controller-manager", controllerManager, Map.of(), work.resolve("logs")));

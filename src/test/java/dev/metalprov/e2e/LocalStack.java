@@ -1,9 +1,17 @@
 package dev.metalprov.e2e;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The product's main job in one command ({@code ./mvnw -Plocal package}).
@@ -34,23 +42,37 @@ public final class LocalStack {
                     + " against that cluster instead: ./mvnw -Plocal package -Dlocal.kubeconfig=" + ambient);
         }
         Path work = Path.of("target", "local-stack");
-        System.out.println("Starting the local stack in " + work + " (the first run builds kube-apiserver and etcd: a few minutes)...");
-        ControlPlane plane = ControlPlane.start(work.resolve("control-plane"));
+        System.out.println("Starting the local stack in " + work + "; each step is shown as it starts and ends.");
+        step("the control plane's binaries (built from the Go module proxy on the first run only, then cached)", LocalStack::buildControlPlane);
+        ControlPlane plane = step("starting etcd, kube-apiserver and kube-controller-manager on 127.0.0.1",
+                () -> ControlPlane.start(work.resolve("control-plane")));
         SushyEmulator seedRack = null;
         SushyEmulator poolRack = null;
         OperatorProcess operator = null;
         BootService boot = null;
         int metadataPort = Processes.freePort();
         try {
-            plane.installOperator();
-            seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK);
+            step("installing deploy/overlays/builtin-boot (CRDs, namespace, RBAC)", () -> {
+                plane.installOperator();
+                return null;
+            });
+            boolean firstSushy = !Files.exists(Path.of(".venv", "bin", "sushy-emulator"));
+            seedRack = step("starting the simulated BMCs (sushy-tools" + (firstSushy ? ", installed into .venv first: about a minute" : "")
+                    + ")", () -> SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK));
             poolRack = SushyEmulator.start(work.resolve("sushy-pool"), EndToEnd.POOL_RACK);
-            boot = BootService.start(work.resolve("registry"));
-            java.util.Map<String, String> settings = new java.util.HashMap<>(boot.operatorSettings());
+            boot = step("starting the OCI registry and pushing the samples' image my-osimage:latest",
+                    () -> BootService.start(work.resolve("registry")));
+            Map<String, String> settings = new HashMap<>(boot.operatorSettings());
             settings.put("METAL_METADATA_HOST", "127.0.0.1");
             settings.put("METAL_METADATA_PORT", String.valueOf(metadataPort));
-            operator = OperatorProcess.start(plane, work, settings);
-            applySamples(plane, work, seedRack, poolRack);
+            operator = step("starting the operator (target/quarkus-app) as its ServiceAccount, until it is ready",
+                    () -> OperatorProcess.start(plane, work, settings));
+            SushyEmulator seed = seedRack;
+            SushyEmulator pool = poolRack;
+            step("applying the samples of deploy/samples (a BMC, servers, two claims)", () -> {
+                applySamples(plane, work, seed, pool);
+                return null;
+            });
         } catch (RuntimeException e) {
             new EndToEnd.Environment(plane, seedRack, poolRack, null, operator, boot, metadataPort).close();
             throw e;
@@ -67,8 +89,9 @@ public final class LocalStack {
                 The local stack is up. In another shell:
 
                   export KUBECONFIG=%s
-                  kubectl get servers,serverclaims,serverbootconfigurations
-                  kubectl get bmcs
+                  kubectl get serverclaims -w
+                  kubectl wait --for=condition=Ready serverclaim/my-server-claim --timeout=5m
+                  kubectl get servers,serverbootconfigurations,bmcs
 
                 The boot server answers on %s (e.g. /ipxe/<server UUID>).
                 The metadata service answers on http://127.0.0.1:%d (/v1/, with the header
@@ -76,6 +99,54 @@ public final class LocalStack {
                 Logs are in %s. Press Ctrl-C to stop everything.
                 """, plane.kubeconfig().toAbsolutePath(), boot.url(), metadataPort, work.resolve("logs").toAbsolutePath());
         stopped.await();
+    }
+
+    /** Runs one step of the start-up, saying when it starts and how long it took, or that it failed. */
+    private static <T> T step(String what, Callable<T> action) throws Exception {
+        System.out.println("- " + what + "...");
+        long started = System.nanoTime();
+        try {
+            T result = action.call();
+            System.out.printf("  done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            return result;
+        } catch (Exception | Error e) {
+            System.out.printf("  failed after %.1f s: %s%n", (System.nanoTime() - started) / 1e9, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** How long each command takes to build the first time, on 2 cores (docs/testing.md). */
+    private static final Map<String, String> FIRST_BUILD = Map.of(
+            "kube-apiserver", "about 4 minutes",
+            "kube-controller-manager", "about a minute",
+            "kube-scheduler", "under a minute",
+            "kubelet", "under a minute",
+            "etcd", "about 30 s");
+
+    /**
+     * src/test/controlplane/build.sh, with what it says shown as it happens: on the first run it
+     * builds each command for minutes, which would otherwise pass in silence. ControlPlane.start
+     * runs it again and finds everything built.
+     */
+    private static Void buildControlPlane() throws Exception {
+        Process build = new ProcessBuilder("bash", "src/test/controlplane/build.sh").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        Pattern building = Pattern.compile("building (\\S+) into (\\S+) \\(first run only\\)\\.\\.\\.");
+        try (var lines = new BufferedReader(new InputStreamReader(build.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                Matcher m = building.matcher(line);
+                System.out.println(m.matches()
+                        ? "  building " + m.group(1) + " (first run, " + FIRST_BUILD.getOrDefault(m.group(1), "a while") + ") into "
+                                + m.group(2) + "..."
+                        : "  " + line);
+            }
+        }
+        if (build.waitFor() != 0) {
+            throw new IllegalStateException("src/test/controlplane/build.sh failed (exit " + build.exitValue() + ")");
+        }
+        return null;
     }
 
     private static void applySamples(ControlPlane plane, Path work, SushyEmulator seedRack, SushyEmulator poolRack)
