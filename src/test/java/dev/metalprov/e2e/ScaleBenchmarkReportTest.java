@@ -34,6 +34,8 @@ class ScaleBenchmarkReportTest {
         assertTrue(report.contains("| operator threads: once ready / peak / final | 40 / 90 / 80 | 40 / 90 / 80 |"), report);
         assertTrue(report.contains("end of major GC: 2; end of minor GC: 5"), report);
         assertTrue(report.contains("No ratio between sizes: a size did not finish."), report);
+        assertTrue(report.contains("**A trial run:** only [20, 50] was asked for, not the default sizes [100, 1000, 3000, 10000]."),
+                report);
     }
 
     @Test
