@@ -43,6 +43,8 @@ final class ControlPlane implements AutoCloseable {
     private final String nodeToken = UUID.randomUUID().toString();
     /** The services' address range of a one-node cluster, or null without a node. */
     private final String serviceRange;
+    /** The API server's audit policy (a file), or null for no audit log. */
+    private Path auditPolicy;
     private int port;
     private Path binaries;
     private Path kubeconfig;
@@ -58,6 +60,21 @@ final class ControlPlane implements AutoCloseable {
 
     static ControlPlane start(Path work) {
         return start(new ControlPlane(work, null));
+    }
+
+    /**
+     * A control plane whose API server writes an audit log ({@link #auditLog}, JSON lines) by this
+     * policy: who made which request is known exactly, which its metrics do not say.
+     */
+    static ControlPlane startAudited(Path work, Path auditPolicy) {
+        ControlPlane plane = new ControlPlane(work, null);
+        plane.auditPolicy = auditPolicy;
+        return start(plane);
+    }
+
+    /** The API server's audit log; written only by a control plane started with {@link #startAudited}. */
+    Path auditLog() {
+        return work.resolve("logs").resolve("audit.log");
     }
 
     /**
@@ -98,7 +115,7 @@ final class ControlPlane implements AutoCloseable {
         Path tokens = write("tokens.csv", adminToken + ",e2e-admin,e2e-admin,system:masters\n"
                 + nodeToken + ",system:node:" + NODE_NAME + ",node," + "system:nodes\n");
         port = Processes.freePort();
-        processes.add(Processes.start("kube-apiserver", List.of(binaries.resolve("kube-apiserver").toString(),
+        List<String> apiServer = new ArrayList<>(List.of(binaries.resolve("kube-apiserver").toString(),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
                 "--cert-dir=" + work.resolve("certs"),
                 "--secure-port=" + port,
@@ -110,7 +127,13 @@ final class ControlPlane implements AutoCloseable {
                 "--service-account-key-file=" + verifyingKey,
                 "--service-account-signing-key-file=" + signingKey,
                 "--service-cluster-ip-range=" + (serviceRange == null ? "10.0.0.0/24" : serviceRange),
-                "--enable-priority-and-fairness=false"), Map.of(), work.resolve("logs")));
+                "--enable-priority-and-fairness=false"));
+        if (auditPolicy != null) {
+            Files.createDirectories(auditLog().getParent());
+            apiServer.addAll(List.of("--audit-policy-file=" + auditPolicy.toAbsolutePath(), "--audit-log-path=" + auditLog(),
+                    "--audit-log-format=json", "--audit-log-maxsize=0"));
+        }
+        processes.add(Processes.start("kube-apiserver", apiServer, Map.of(), work.resolve("logs")));
         awaitReady();
         kubeconfig = write("kubeconfig", kubeconfig("e2e-admin", adminToken));
         List<String> controllerManager = new ArrayList<>(List.of(binaries.resolve("kube-controller-manager").toString(),

@@ -47,25 +47,33 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * How the operator copes with a fleet in which every server has a BMC of its own, as real
- * hardware is wired, measured on the real control plane ({@code ./mvnw -Pbenchmark package}).
- * For each fleet size N (1,000 and 3,000 unless {@code -Dbenchmark.sizes=20,50} says otherwise),
- * N BMC objects are created, each pointing at its own port of a {@link FleetSimulator}; the
- * operator makes one Server per BMC and discovers it. Then N claims arrive together, are bound,
- * booted by the built-in boot service from a real registry and powered On; then all are deleted
- * and the servers recycled.
+ * hardware is wired, measured on the real control plane ({@code ./mvnw -Pbenchmark package}),
+ * against the API server's own limit measured in the same run.
  *
- * <p>The operator runs with the heap the shipped Deployment gives it ({@link DeploymentJvm}). A
- * sampler reads its threads and resident memory from /proc every second and its heap and GC
- * counts from its own /q/metrics. Figures go to docs/benchmarks.md after every size, so a run
- * that is stopped or runs past a step's deadline keeps what it measured and says which step did
- * not finish. Nothing here fails on a time: on a shared machine only the ratios between sizes
- * measured in the same run carry over.
+ * <p>For each fleet size N (100, 1,000, 3,000 and 10,000 unless {@code -Dbenchmark.sizes=100}
+ * says otherwise), with the operator stopped, {@link BenchBound} first measures how fast a client
+ * without logic can make the writes of N binds. Then the operator is started, N BMC objects are
+ * created, each pointing at its own port of a fleet process ({@link BenchFleet}); the operator
+ * makes one Server per BMC and discovers it. Then N claims arrive together, are bound, booted by
+ * the built-in boot service from a real registry and powered On; then all are deleted, the servers
+ * recycled, and the operator stopped.
+ *
+ * <p>The operator runs with the heap the shipped Deployment gives it ({@link DeploymentJvm}) and,
+ * as the image does, with a class data sharing archive its own JVM wrote; a first column at 100
+ * runs without one, and a start-up measurement compares both ({@link #startup}). Its requests are
+ * counted exactly from the API server's audit log ({@link BenchAudit}); a sampler reads its
+ * threads, resident memory and CPU from /proc every second and its heap and GC counts from its own
+ * /q/metrics. Figures go to docs/benchmarks.md after every size, so a run that is stopped or runs
+ * past a step's deadline keeps what it measured and says which step did not finish. Nothing here
+ * fails on a time: on a shared machine only the ratios measured in the same run carry over.
  */
 public final class ScaleBenchmark {
 
-    private static final List<Integer> DEFAULT_SIZES = List.of(1000, 3000);
+    private static final List<Integer> DEFAULT_SIZES = List.of(100, 1000, 3000, 10000);
+    private static final List<Integer> DEFAULT_BOUND_CONCURRENCY = List.of(16, 32, 64, 128);
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([^}]*)\\})? (\\S+)$");
     private static final int APPLY_CHUNK = 250;
+    private static final int STARTUP_CLAIMS = 100;
 
     private ScaleBenchmark() {
     }
@@ -93,26 +101,89 @@ public final class ScaleBenchmark {
         volatile Map<String, Double> gcPauses = Map.of();
     }
 
-    /** The figures of one fleet size; NaN or -1 where a step did not get that far. */
+    /** The operator's CPU in one window: in total and by kind of thread. */
+    record Cpu(double seconds, Map<String, Double> byKind) {
+        static final Cpu NONE = new Cpu(Double.NaN, Map.of());
+
+        double share(String kind) {
+            double all = byKind.values().stream().mapToDouble(Double::doubleValue).sum();
+            return all > 0 ? byKind.getOrDefault(kind, 0.0) / all : Double.NaN;
+        }
+    }
+
+    /** The figures of one column (a fleet size, with or without the archive); NaN or -1 where a step did not get that far. */
     static final class Result {
         final int size;
+        final boolean archive;
+        double startSeconds = Double.NaN;
         double createSeconds = Double.NaN;
         double discoverySeconds = Double.NaN;
         final List<Double> bindSeconds = new ArrayList<>();
         final List<Double> onSeconds = new ArrayList<>();
+        double allBoundSeconds = Double.NaN;
         double boundPerSecond = Double.NaN;
         double onPerSecond = Double.NaN;
+        int creationConcurrency;
         double metalWritesPerClaim = Double.NaN;
+        double metalWritesPerClaimWhileBinding = Double.NaN;
         double eventsPerClaim = Double.NaN;
+        double conflictsPerClaim = Double.NaN;
+        Map<String, Long> writes = Map.of();
+        Map<String, Long> reads = Map.of();
+        double apiServerCpuPerClaimMillis = Double.NaN;
+        double writeLatencyP50 = Double.NaN;
+        double writeLatencyP99 = Double.NaN;
+        double writesPerSecondWhileBinding = Double.NaN;
+        Cpu cpuWhileBinding = Cpu.NONE;
+        Cpu cpuClaims = Cpu.NONE;
         double releaseSeconds = Double.NaN;
         long threadsAtStart = -1;
         long redfishRequests = -1;
+        List<BenchBound.Run> bound = List.of();
         String timedOut;
         Samples samples;
         boolean hwmReset;
 
-        Result(int size) {
+        Result(int size, boolean archive) {
             this.size = size;
+            this.archive = archive;
+        }
+
+        /** The bound's best run: the most claims per second. */
+        BenchBound.Run bestBound() {
+            return bound.stream().max(java.util.Comparator.comparingDouble(BenchBound.Run::claimsPerSecond)).orElse(null);
+        }
+
+        String label() {
+            return size + " servers" + (archive ? "" : ", no CDS archive");
+        }
+    }
+
+    /** The operator's start with claims waiting: from its process's start. */
+    static final class Startup {
+        final boolean archive;
+        double readySeconds = Double.NaN;
+        double firstBoundSeconds = Double.NaN;
+        double allBoundSeconds = Double.NaN;
+        Cpu cpu = Cpu.NONE;
+        long rssKiB = -1;
+
+        Startup(boolean archive) {
+            this.archive = archive;
+        }
+    }
+
+    /** Everything one run needs, started once. */
+    private record Stage(ControlPlane plane, Path work, Map<String, String> settings, DeploymentJvm.Options jvm, Path archive,
+            BenchAudit audit, KubernetesClient bench) {
+
+        List<String> jvmOptions(boolean withArchive) {
+            List<String> options = new ArrayList<>(jvm.jvmOptions());
+            if (withArchive) {
+                // on, not auto: an archive this JVM cannot use fails the start instead of measuring nothing.
+                options.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"));
+            }
+            return options;
         }
     }
 
@@ -122,40 +193,54 @@ public final class ScaleBenchmark {
         EndToEnd.deleteRecursively(work);
         DeploymentJvm.Options jvm = DeploymentJvm.fromDeployBase();
         List<Result> results = new ArrayList<>();
+        List<Startup> startups = new ArrayList<>();
         // Stopped in reverse order at the end, or by a shutdown hook when the run is interrupted (Ctrl-C, a timeout).
         Deque<AutoCloseable> parts = new ConcurrentLinkedDeque<>();
         Thread stopAll = new Thread(() -> stop(parts), "benchmark-stop");
         Runtime.getRuntime().addShutdownHook(stopAll);
         try {
-            ControlPlane plane = started(parts, ControlPlane.start(work.resolve("control-plane")));
+            Path policy = BenchAudit.writePolicy(work.resolve("audit-policy.yaml"));
+            ControlPlane plane = started(parts, ControlPlane.startAudited(work.resolve("control-plane"), policy));
             plane.installOperator();
             BootService boot = started(parts, BootService.start(work.resolve("registry")));
             Map<String, String> settings = new HashMap<>(boot.operatorSettings());
             settings.put("METAL_POWER_POLL_INTERVAL", "1s");
             settings.put("METAL_RELEASE_CHECK_INTERVAL", "1s");
-            FleetSimulator fleet = started(parts, new FleetSimulator(SushyEmulator.USERNAME, SushyEmulator.PASSWORD)
-                    .powerTransition(Duration.ofMillis(500)));
-            OperatorProcess operator = started(parts, OperatorProcess.start(plane, work, settings, jvm.jvmOptions()));
-            Sampler sampler = started(parts, new Sampler(operator));
+            io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setUseDaemonThread(true));
+            parts.push(vertx::close);
+            KubernetesClient bench = started(parts, BenchBound.client(plane.admin(), vertx));
+            Stage stage = new Stage(plane, work, settings, jvm, BenchArchive.create(work), new BenchAudit(plane.auditLog()), bench);
             Yaml.apply(plane, Yaml.bmcSecret("bench-secret"));
-            for (int size : sizes) {
-                System.out.println("Measuring a fleet of " + size + " servers, each with its own BMC...");
-                Result result = new Result(size);
+
+            if (Boolean.parseBoolean(System.getProperty("benchmark.startup", "true"))) {
+                System.out.println("Measuring the operator's start, with and without the archive...");
+                startup(stage, startups);
+                write(results, startups, stage, sizes);
+            }
+            List<Result> columns = new ArrayList<>();
+            if (sizes.contains(STARTUP_CLAIMS) && Boolean.parseBoolean(System.getProperty("benchmark.startup", "true"))) {
+                columns.add(new Result(STARTUP_CLAIMS, false));
+            }
+            sizes.forEach(size -> columns.add(new Result(size, true)));
+            Map<Integer, List<BenchBound.Run>> bounds = new HashMap<>();
+            for (Result result : columns) {
                 results.add(result);
+                System.out.println("Measuring " + result.label() + ", each with its own BMC...");
+                boolean stopHere;
                 try {
-                    measure(plane, operator, fleet, sampler, result);
+                    result.bound = bounds.computeIfAbsent(result.size, size -> bound(stage, size));
+                    stopHere = !column(stage, result);
                 } catch (StepTimedOut e) {
                     result.timedOut = e.getMessage();
                     System.out.println("Timed out: " + e.getMessage());
+                    stopHere = true;
                 } finally {
-                    result.samples = sampler.sample();
-                    write(results, jvm, sizes);
+                    write(results, startups, stage, sizes);
                 }
-                if (result.timedOut != null || !operator.isAlive()) {
+                if (stopHere) {
                     // The operator did not keep up: a larger fleet would only measure the same backlog.
                     break;
                 }
-                cleanUp(plane, "fleet-" + size);
             }
             System.out.println(Files.readString(report()));
         } finally {
@@ -164,6 +249,145 @@ public final class ScaleBenchmark {
                 Runtime.getRuntime().removeShutdownHook(stopAll);
             } catch (IllegalStateException e) {
                 // The JVM is shutting down already; the hook has stopped the parts.
+            }
+        }
+    }
+
+    private static List<BenchBound.Run> bound(Stage stage, int size) {
+        System.out.println("Measuring the bound for " + size + " claims (the operator is stopped)...");
+        try {
+            return BenchBound.measure(stage.plane(), stage.bench(), size, boundConcurrency(), deadline(size));
+        } catch (Exception e) {
+            throw new IllegalStateException("the bound for " + size + " claims failed", e);
+        }
+    }
+
+    /** One column: the operator started, the fleet discovered, claimed, released; then both stopped. True when the operator lived. */
+    private static boolean column(Stage stage, Result result) throws Exception {
+        String rack = "fleet-" + result.size + (result.archive ? "" : "-plain");
+        try (BenchFleet fleet = BenchFleet.start(result.size, SushyEmulator.USERNAME, SushyEmulator.PASSWORD,
+                stage.work().resolve("logs"))) {
+            Instant launched = Instant.now();
+            OperatorProcess operator = launch(stage, rack, result.archive);
+            try (Sampler sampler = new Sampler(operator, stage.audit())) {
+                result.startSeconds = awaitReady(operator, launched);
+                try {
+                    measure(stage, operator, fleet, sampler, result, rack);
+                } finally {
+                    result.samples = sampler.sample();
+                    stage.audit().forget();
+                }
+                cleanUp(stage.plane(), rack, result.size);
+                return operator.isAlive();
+            } finally {
+                operator.close();
+            }
+        }
+    }
+
+    private static OperatorProcess launch(Stage stage, String log, boolean archive) {
+        return OperatorProcess.launch(stage.plane(), stage.plane().url(), stage.work(), "operator-" + log, stage.settings(),
+                stage.jvmOptions(archive));
+    }
+
+    /** Seconds from the operator process's start until its readiness answers 200, polled every 20 ms. */
+    private static double awaitReady(OperatorProcess operator, Instant launched) {
+        Instant start = ProcessHandle.of(operator.pid()).flatMap(h -> h.info().startInstant()).orElse(launched);
+        until("the operator to be ready", Duration.ofMinutes(3), Duration.ofMillis(20), () -> {
+            if (!operator.isAlive()) {
+                throw new IllegalStateException("the operator exited while starting");
+            }
+            return operator.health("ready") == 200;
+        }, () -> "not ready");
+        return seconds(start, Instant.now());
+    }
+
+    /**
+     * The operator's start with work waiting, with and without the archive: a fleet of 100 is
+     * discovered once, then for each variant 100 claims are created while the operator is stopped,
+     * and the operator is started; times run from its process's start.
+     */
+    private static void startup(Stage stage, List<Startup> startups) throws Exception {
+        String rack = "startup";
+        KubernetesClient admin = stage.plane().admin();
+        try (BenchFleet fleet = BenchFleet.start(STARTUP_CLAIMS, SushyEmulator.USERNAME, SushyEmulator.PASSWORD,
+                stage.work().resolve("logs"))) {
+            OperatorProcess discovering = launch(stage, "startup-discovery", true);
+            try {
+                awaitReady(discovering, Instant.now());
+                createBmcs(stage.plane(), rack, fleet.ports());
+                until("start-up fleet discovered", deadline(STARTUP_CLAIMS),
+                        () -> availableServers(admin, rack) == STARTUP_CLAIMS, () -> availableServers(admin, rack) + " Available");
+            } finally {
+                discovering.close();
+            }
+            // Alternately, so that a machine that gets busier or quieter meanwhile does not favour one.
+            int rounds = Integer.getInteger("benchmark.startup-rounds", 2);
+            for (int round = 0; round < 2 * rounds; round++) {
+                boolean archive = round % 2 == 1;
+                Startup startup = new Startup(archive);
+                startups.add(startup);
+                String namespace = "startup-" + round + "-" + (archive ? "cds" : "plain");
+                createNamespace(admin, namespace);
+                parallel(STARTUP_CLAIMS, 16, i -> stage.bench().resource(claim(namespace, "claim-" + i, rack)).create());
+                Map<String, Instant> bound = new ConcurrentHashMap<>();
+                try (SharedIndexInformer<ServerClaim> informer = admin.resources(ServerClaim.class).inNamespace(namespace)
+                        .inform(handler(c -> {
+                            if (c.getStatus() != null && c.getStatus().getPhase() == ClaimPhase.BOUND) {
+                                bound.putIfAbsent(c.getMetadata().getName(), Instant.now());
+                            }
+                        }, c -> {
+                        }))) {
+                    Instant launched = Instant.now();
+                    OperatorProcess operator = launch(stage, namespace, archive);
+                    try (Sampler sampler = new Sampler(operator, stage.audit())) {
+                        Instant start = ProcessHandle.of(operator.pid()).flatMap(h -> h.info().startInstant()).orElse(launched);
+                        startup.readySeconds = awaitReady(operator, launched);
+                        until("start-up: all claims Bound", deadline(STARTUP_CLAIMS), () -> bound.size() == STARTUP_CLAIMS,
+                                () -> bound.size() + " Bound");
+                        startup.allBoundSeconds = seconds(start, Instant.now());
+                        startup.firstBoundSeconds = seconds(start, bound.values().stream().min(Instant::compareTo).orElseThrow());
+                        startup.cpu = sampler.cpuSinceStart();
+                        startup.rssKiB = operator.status("VmRSS");
+                        stage.plane().kubectl("delete", "namespace", namespace, "--wait=false").orFail("deleting " + namespace);
+                        until("start-up: servers released", deadline(STARTUP_CLAIMS),
+                                () -> admin.namespaces().withName(namespace).get() == null
+                                        && availableServers(admin, rack) == STARTUP_CLAIMS,
+                                () -> availableServers(admin, rack) + " Available");
+                        stage.audit().forget();
+                    } finally {
+                        operator.close();
+                    }
+                }
+            }
+            OperatorProcess cleaning = launch(stage, "startup-cleanup", true);
+            try {
+                awaitReady(cleaning, Instant.now());
+                cleanUp(stage.plane(), rack, STARTUP_CLAIMS);
+            } finally {
+                cleaning.close();
+            }
+        }
+    }
+
+    private static long availableServers(KubernetesClient admin, String rack) {
+        return admin.resources(Server.class).withLabel("bench", rack).list().getItems().stream()
+                .filter(s -> s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE).count();
+    }
+
+    private static void createNamespace(KubernetesClient admin, String namespace) {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        admin.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("ignition").endMetadata()
+                .withStringData(Map.of("ignition", "{\"ignition\":{\"version\":\"3.4.0\"}}")).build()).create();
+    }
+
+    private static void createBmcs(ControlPlane plane, String rack, List<Integer> ports) {
+        List<String> documents = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            documents.add(Yaml.bmc(rack + "-bmc-" + i, ports.get(i), "bench-secret", "bench: " + rack));
+            if (documents.size() == APPLY_CHUNK || i == ports.size() - 1) {
+                Yaml.apply(plane, documents.toArray(String[]::new));
+                documents.clear();
             }
         }
     }
@@ -185,26 +409,33 @@ public final class ScaleBenchmark {
     }
 
     private static List<Integer> sizes() {
-        String property = System.getProperty("benchmark.sizes", "");
-        if (property.isBlank()) {
-            return DEFAULT_SIZES;
+        return integers("benchmark.sizes", DEFAULT_SIZES);
+    }
+
+    private static List<Integer> boundConcurrency() {
+        return integers("benchmark.bound-concurrency", DEFAULT_BOUND_CONCURRENCY);
+    }
+
+    private static List<Integer> integers(String property, List<Integer> defaults) {
+        String value = System.getProperty(property, "");
+        if (value.isBlank()) {
+            return defaults;
         }
-        return Arrays.stream(property.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
     }
 
     /** The deadline of one step: long enough for a slow machine, so that only a stuck step runs into it. */
-    private static Duration deadline(int size) {
+    static Duration deadline(int size) {
         long minutes = Long.getLong("benchmark.step-minutes", -1);
         return minutes > 0 ? Duration.ofMinutes(minutes) : Duration.ofSeconds(Math.max(180, size * 3L / 5));
     }
 
-    private static void measure(ControlPlane plane, OperatorProcess operator, FleetSimulator fleet, Sampler sampler,
-            Result result) throws Exception {
+    private static void measure(Stage stage, OperatorProcess operator, BenchFleet fleet, Sampler sampler, Result result,
+            String rack) throws Exception {
+        ControlPlane plane = stage.plane();
         KubernetesClient admin = plane.admin();
         int size = result.size;
-        String rack = "fleet-" + size;
         Duration deadline = deadline(size);
-        List<FleetSimulator.Endpoint> bmcs = fleet.add(size);
         long requestsBefore = fleet.totalRequests();
         result.hwmReset = operator.resetPeakResident();
         sampler.startWindow();
@@ -236,46 +467,62 @@ public final class ScaleBenchmark {
 
             // Discovery: N BMC objects, each with its own port; the operator creates a Server per BMC.
             Instant discoveryStart = Instant.now();
-            List<String> documents = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                documents.add(Yaml.bmc(rack + "-bmc-" + i, bmcs.get(i).port(), "bench-secret", "bench: " + rack));
-                if (documents.size() == APPLY_CHUNK || i == size - 1) {
-                    Yaml.apply(plane, documents.toArray(String[]::new));
-                    documents.clear();
-                }
-            }
+            createBmcs(plane, rack, fleet.ports());
             result.createSeconds = seconds(discoveryStart, Instant.now());
             until("discovery: all " + size + " servers Available", deadline, () -> available(servers) == size,
                     () -> available(servers) + " of " + size + " Available, " + servers.size() + " servers seen");
             result.discoverySeconds = seconds(discoveryStart, Instant.now());
 
-            // Claims: N at once, each selecting any server of this fleet.
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(rack).endMetadata().build()).create();
-            admin.secrets().inNamespace(rack).resource(new SecretBuilder().withNewMetadata().withName("ignition").endMetadata()
-                    .withStringData(Map.of("ignition", "{\"ignition\":{\"version\":\"3.4.0\"}}")).build()).create();
-            Map<String, Double> writesBefore = apiWrites(admin);
-            for (int i = 0; i < size; i++) {
-                String name = "claim-" + i;
-                created.put(name, Instant.now());
-                admin.resource(claim(rack, name)).create();
-            }
+            // Claims: N at once, created as fast as the bound's best level creates its own, each selecting any server of this fleet.
+            createNamespace(admin, rack);
+            BenchBound.Run best = result.bestBound();
+            result.creationConcurrency = best == null ? 16 : best.concurrency();
+            BenchApiServer.Reading before = BenchApiServer.read(admin);
+            long ticksBefore = BenchCpu.processTicks(operator.pid());
+            Map<Long, BenchCpu.Thread> threadsBefore = sampler.threadsSeen();
+            Instant first = Instant.now();
+            Instant lastBound = null;
+            Instant lastOn = null;
             try {
+                parallel(size, result.creationConcurrency, i -> {
+                    String name = "claim-" + i;
+                    created.put(name, Instant.now());
+                    stage.bench().resource(claim(rack, name, rack)).create();
+                });
+                until("claims: all " + size + " Bound", deadline, () -> bound.size() == size,
+                        () -> bound.size() + " Bound of " + size);
+                BenchApiServer.Reading atBound = BenchApiServer.read(admin);
+                result.cpuWhileBinding = cpu(ticksBefore, BenchCpu.processTicks(operator.pid()), threadsBefore, sampler.threadsSeen());
+                result.writeLatencyP50 = BenchApiServer.writeLatency(before, atBound, 0.50);
+                result.writeLatencyP99 = BenchApiServer.writeLatency(before, atBound, 0.99);
+                lastBound = bound.values().stream().max(Instant::compareTo).orElseThrow();
+                result.writesPerSecondWhileBinding = BenchApiServer.writeCount(before, atBound) / Math.max(0.001, seconds(first, lastBound));
+                result.metalWritesPerClaimWhileBinding = (double) stage.audit().count(first, lastBound,
+                        r -> r.isWrite() && r.isMetal()) / size;
                 until("claims: all " + size + " PowerStateReached", deadline, () -> on.size() == size,
                         () -> bound.size() + " Bound, " + on.size() + " PowerStateReached of " + size);
+                lastOn = on.values().stream().max(Instant::compareTo).orElseThrow();
+                BenchApiServer.Reading atOn = BenchApiServer.read(admin);
+                result.apiServerCpuPerClaimMillis = (atOn.cpuSeconds() - before.cpuSeconds()) * 1000 / size;
+                result.cpuClaims = cpu(ticksBefore, BenchCpu.processTicks(operator.pid()), threadsBefore, sampler.threadsSeen());
             } finally {
-                Instant first = created.values().stream().min(Instant::compareTo).orElse(Instant.now());
                 bound.forEach((name, at) -> result.bindSeconds.add(seconds(created.get(name), at)));
                 on.forEach((name, at) -> result.onSeconds.add(seconds(created.get(name), at)));
                 result.bindSeconds.sort(Double::compare);
                 result.onSeconds.sort(Double::compare);
-                Instant lastBound = bound.values().stream().max(Instant::compareTo).orElse(Instant.now());
-                Instant lastOn = on.values().stream().max(Instant::compareTo).orElse(Instant.now());
-                result.boundPerSecond = bound.size() / Math.max(0.001, seconds(first, lastBound));
-                result.onPerSecond = on.size() / Math.max(0.001, seconds(first, lastOn));
-                Map<String, Double> writesAfter = apiWrites(admin);
-                // The benchmark's own writes (one create per claim) are not the operator's.
-                result.metalWritesPerClaim = (delta(writesBefore, writesAfter, "metal.ironcore.dev") - size) / size;
-                result.eventsPerClaim = delta(writesBefore, writesAfter, "events") / size;
+                Instant end = lastOn != null ? lastOn : Instant.now();
+                if (lastBound != null) {
+                    result.allBoundSeconds = seconds(first, lastBound);
+                    result.boundPerSecond = size / Math.max(0.001, result.allBoundSeconds);
+                }
+                if (lastOn != null) {
+                    result.onPerSecond = size / Math.max(0.001, seconds(first, lastOn));
+                }
+                result.writes = stage.audit().counts(first, end, true);
+                result.reads = stage.audit().counts(first, end, false);
+                result.metalWritesPerClaim = (double) stage.audit().count(first, end, r -> r.isWrite() && r.isMetal()) / size;
+                result.eventsPerClaim = (double) stage.audit().count(first, end, r -> r.isWrite() && r.isEvent()) / size;
+                result.conflictsPerClaim = (double) stage.audit().count(first, end, r -> r.isWrite() && r.code() == 409) / size;
             }
 
             // Release: every claim deleted, every server recycled.
@@ -288,6 +535,42 @@ public final class ScaleBenchmark {
             result.releaseSeconds = seconds(releaseStart, Instant.now());
         } finally {
             result.redfishRequests = fleet.totalRequests() - requestsBefore;
+        }
+    }
+
+    /** The operator's CPU between two readings: in total, and by kind of thread (threads seen by the sampler). */
+    private static Cpu cpu(long ticksBefore, long ticksAfter, Map<Long, BenchCpu.Thread> before, Map<Long, BenchCpu.Thread> after) {
+        Map<String, Double> byKind = new java.util.TreeMap<>();
+        after.forEach((tid, thread) -> {
+            BenchCpu.Thread earlier = before.get(tid);
+            long ticks = thread.ticks() - (earlier == null ? 0 : earlier.ticks());
+            byKind.merge(BenchCpu.kind(thread.name()), ticks * BenchCpu.TICK_SECONDS, Double::sum);
+        });
+        return new Cpu((ticksAfter - ticksBefore) * BenchCpu.TICK_SECONDS, byKind);
+    }
+
+    /** Runs {@code task(0..count-1)} on {@code threads} threads and waits for all. */
+    private static void parallel(int count, int threads, java.util.function.IntConsumer task) throws Exception {
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread thread = new Thread(r, "benchmark-create");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        task.accept(i);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> worker : workers) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -314,28 +597,30 @@ public final class ScaleBenchmark {
         };
     }
 
-    /** Removes one size's BMCs, servers and claims, so that the next size runs on its own. */
-    private static void cleanUp(ControlPlane plane, String rack) {
+    /** Removes one size's BMCs, servers and claims, so that the next size runs on its own; needs the operator running. */
+    private static void cleanUp(ControlPlane plane, String rack, int size) {
         KubernetesClient admin = plane.admin();
+        plane.kubectl("delete", "namespace", rack, "--wait=false", "--ignore-not-found").orFail("deleting the claims' namespace");
         plane.kubectl("delete", "bmcs", "-l", "bench=" + rack, "--wait=false").orFail("deleting the BMCs");
         plane.kubectl("delete", "servers", "-l", "bench=" + rack, "--wait=false").orFail("deleting the servers");
         try {
-            until("the servers of " + rack + " to be deleted", Duration.ofMinutes(3),
+            until("the servers of " + rack + " to be deleted", deadline(size),
                     () -> admin.resources(Server.class).withLabel("bench", rack).list().getItems().isEmpty()
-                            && admin.resources(BMC.class).withLabel("bench", rack).list().getItems().isEmpty(),
+                            && admin.resources(BMC.class).withLabel("bench", rack).list().getItems().isEmpty()
+                            && admin.namespaces().withName(rack).get() == null,
                     () -> "some are left");
         } catch (StepTimedOut e) {
             System.out.println("Clean-up of " + rack + " did not finish; the next size runs beside what is left: " + e.getMessage());
         }
     }
 
-    private static ServerClaim claim(String namespace, String name) {
+    private static ServerClaim claim(String namespace, String name, String rack) {
         ServerClaim claim = new ServerClaim();
         claim.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         ServerClaimSpec spec = new ServerClaimSpec();
         spec.setPower(Power.ON);
         LabelSelector selector = new LabelSelector();
-        selector.setMatchLabels(Map.of("bench", namespace));
+        selector.setMatchLabels(Map.of("bench", rack));
         spec.setServerSelector(selector);
         spec.setImage("my-osimage:latest");
         spec.setIgnitionSecretRef(new LocalObjectReference("ignition"));
@@ -343,40 +628,22 @@ public final class ScaleBenchmark {
         return claim;
     }
 
-    /** Writes the API server has answered, by API group (core objects by resource), from its own metrics. */
-    private static Map<String, Double> apiWrites(KubernetesClient admin) {
-        Map<String, Double> writes = new HashMap<>();
-        for (String line : admin.raw("/metrics").split("\n")) {
-            Matcher matcher = SAMPLE.matcher(line);
-            if (!matcher.matches() || !matcher.group(1).equals("apiserver_request_total") || matcher.group(2) == null) {
-                continue;
-            }
-            String labels = matcher.group(2);
-            if (!labels.matches(".*verb=\"(POST|PUT|PATCH|DELETE)\".*")) {
-                continue;
-            }
-            String group = label(labels, "group");
-            String key = group.isEmpty() ? label(labels, "resource") : group;
-            writes.merge(key, Double.parseDouble(matcher.group(3)), Double::sum);
-        }
-        return writes;
-    }
-
     private static String label(String labels, String name) {
-        Matcher matcher = Pattern.compile("(?:^|,)" + name + "=\"([^\"]*)\"").matcher(labels);
-        return matcher.find() ? matcher.group(1) : "";
-    }
-
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
-        return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
+        return BenchApiServer.label(labels, name);
     }
 
     /** Waits for the condition, checked every 200 ms, or throws {@link StepTimedOut} with the progress made. */
-    private static void until(String step, Duration deadline, BooleanSupplier condition, java.util.function.Supplier<String> progress) {
+    private static void until(String step, Duration deadline, java.util.concurrent.Callable<Boolean> condition,
+            java.util.function.Supplier<String> progress) {
+        until(step, deadline, Duration.ofMillis(200), condition, progress);
+    }
+
+    private static void until(String step, Duration deadline, Duration poll, java.util.concurrent.Callable<Boolean> condition,
+            java.util.function.Supplier<String> progress) {
         try {
-            // An exception is the API server being busy: ask again.
-            org.awaitility.Awaitility.await(step).atMost(deadline).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(condition::getAsBoolean);
+            // An exception is the API server being busy (or the operator not listening yet): ask again.
+            org.awaitility.Awaitility.await(step).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(poll)
+                    .ignoreExceptionsMatching(e -> !(e instanceof IllegalStateException)).until(condition);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new StepTimedOut(step, deadline, progress.get());
         }
@@ -393,6 +660,9 @@ public final class ScaleBenchmark {
     static final class Sampler implements AutoCloseable {
 
         private final OperatorProcess operator;
+        private final BenchAudit audit;
+        /** Every thread the operator has had, with its CPU ticks when last seen: ended threads keep their last reading. */
+        private final Map<Long, BenchCpu.Thread> threadsSeen = new ConcurrentHashMap<>();
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "benchmark-sampler");
@@ -402,8 +672,9 @@ public final class ScaleBenchmark {
         private volatile Samples current = new Samples();
         private long ticks;
 
-        Sampler(OperatorProcess operator) {
+        Sampler(OperatorProcess operator, BenchAudit audit) {
             this.operator = operator;
+            this.audit = audit;
             timer.scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.SECONDS);
         }
 
@@ -413,6 +684,17 @@ public final class ScaleBenchmark {
             scrape(fresh);
             fresh.gcPausesAtStart = fresh.gcPauses;
             current = fresh;
+        }
+
+        /** Every thread seen so far, with its CPU ticks, after a fresh reading. */
+        Map<Long, BenchCpu.Thread> threadsSeen() {
+            threadsSeen.putAll(BenchCpu.threads(operator.pid()));
+            return Map.copyOf(threadsSeen);
+        }
+
+        /** The operator's CPU since its process started, by kind of thread. */
+        Cpu cpuSinceStart() {
+            return cpu(0, BenchCpu.processTicks(operator.pid()), Map.of(), threadsSeen());
         }
 
         /** The window so far, with one last reading. */
@@ -425,8 +707,11 @@ public final class ScaleBenchmark {
         private synchronized void tick() {
             try {
                 proc(current);
+                threadsSeen.putAll(BenchCpu.threads(operator.pid()));
                 if (ticks++ % 2 == 0) {
                     scrape(current);
+                    // Read as it grows, so that no reading has to take in minutes of log at once.
+                    audit.read();
                 }
             } catch (RuntimeException e) {
                 // A missed sample is no reason to stop sampling.
@@ -497,74 +782,153 @@ public final class ScaleBenchmark {
         return Path.of("docs", "benchmarks.md");
     }
 
-    private static void write(List<Result> results, DeploymentJvm.Options jvm, List<Integer> sizes) {
+    /** Where the part of docs/benchmarks.md that other tests' figures fill by hand begins; kept as it is. */
+    static final String HAND_WRITTEN = "<!-- Below: figures of other tests, written by hand. ScaleBenchmark keeps this part. -->";
+
+    private static void write(List<Result> results, List<Startup> startups, Stage stage, List<Integer> sizes) {
         try {
-            Files.writeString(report(), report(results, jvm, sizes));
+            String kept = "";
+            if (Files.exists(report())) {
+                String before = Files.readString(report());
+                int at = before.indexOf(HAND_WRITTEN);
+                kept = at < 0 ? "" : "\n" + before.substring(at);
+            }
+            Files.writeString(report(), report(results, startups, stage.jvm(), sizes) + kept);
         } catch (java.io.IOException e) {
             System.out.println("Cannot write " + report() + ": " + e);
         }
     }
 
-    static String report(List<Result> results, DeploymentJvm.Options jvm, List<Integer> sizes) {
+    static String report(List<Result> results, List<Startup> startups, DeploymentJvm.Options jvm, List<Integer> sizes) {
         StringBuilder text = new StringBuilder("""
                 # Benchmarks
 
-                Written by `ScaleBenchmark` (`./mvnw -Pbenchmark package`, optionally with
-                `-Dbenchmark.sizes=20,50` for a quick trial), which measures the packaged operator on a real
-                kube-apiserver and etcd. Every server has a BMC of its own, as real hardware is wired:
-                `FleetSimulator` (the project's, in the benchmark's JVM) serves one Redfish BMC per port on
-                127.0.0.1, each with one system, Basic authentication and a power transition of 0.5 s. For
-                each fleet size N, N BMC objects are created; the operator makes a Server per BMC and
-                discovers it. Then N claims (a label selector, power On, an image and an Ignition Secret)
-                arrive together; the built-in boot service makes their boot configurations Ready from a real
-                OCI registry, and the servers are powered On. Then all claims are deleted and the servers
-                recycled. Each size runs on its own: the previous size's objects are deleted first.
+                Written by `ScaleBenchmark` (`./mvnw -Pbenchmark package`; `-Dbenchmark.sizes=100` for a
+                quick trial, `-Dbenchmark.bound-concurrency=16,32,64,128` for the bound's levels), which
+                measures the packaged operator on a real kube-apiserver and etcd. Every server has a BMC of
+                its own, as real hardware is wired: fleet processes (`FleetSimulatorProcess`, up to 4,000
+                BMCs each, so that none runs out of file descriptors) serve one Redfish BMC per port on
+                127.0.0.1, each with one system, Basic authentication and a power transition of 0.5 s.
 
-                Settings: power poll interval 1 s, release check interval 1 s; everything else at its
-                default. Times are taken from watch events (informers) of the benchmark's own client.
+                For each fleet size N:
+                1. **The bound**, with the operator stopped: a client with no logic (`BenchBound`, its own
+                   fabric8 client, user agent `metal-benchmark-bound`) makes exactly the writes of N binds on
+                   N Servers of its own, created Available beforehand: per claim it creates the claim, sets the
+                   Server's `spec.serverClaimRef` (update), the claim's `spec.serverRef` (update), creates the
+                   ServerBootConfiguration and patches the claim's status to Bound, each claim's writes in
+                   order, at each level of claims in flight (by default 16, 32, 64 and 128; the last table
+                   lists them); the best level is the bound. Its objects are deleted before the operator
+                   starts.
+                2. **The operator** is started, N BMC objects are created, and the operator makes a Server
+                   per BMC and discovers it. Then N claims (a label selector, power On, an image and an
+                   Ignition Secret) are created at the bound's best concurrency; the built-in boot service
+                   makes their boot configurations Ready from a real OCI registry, and the servers are powered
+                   On. Then all claims are deleted and the servers recycled, and the operator is stopped.
+
+                Both timings start at the first claim's creation, so both include creating the N claims;
+                the bound's ends when its last status patch is answered, the operator's when the
+                benchmark's watch sees the last claim Bound. Settings: power poll interval 1 s, release
+                check interval 1 s; everything else at its default.
                 """);
         text.append("\nThe operator ran with the heap the shipped Deployment gives it: deploy/base sets a memory\n")
                 .append("limit of ").append(jvm.memoryLimitMiB()).append(" MiB, and the image's run-java.sh gives the heap ")
                 .append(fmt(jvm.maxMemRatio())).append(" % of it\n(`JAVA_MAX_MEM_RATIO`), with its default GC options. ")
                 .append("The operator's JVM (Java ").append(System.getProperty("java.specification.version"))
                 .append(" here, 21 in the image) was\nstarted with:\n\n```\n").append(String.join(" ", jvm.jvmOptions()))
-                .append("\n```\n\nOutside a container nothing enforces the limit: a peak resident memory above it is what\n")
-                .append("would have had the pod killed.\n\n");
+                .append("\n```\n\nand, as the image does, with a class data sharing archive that the same JVM wrote from the\n")
+                .append("packaged jar (`-XX:SharedArchiveFile=... -Xshare:on`; docs/packaging.md), except in the column\n")
+                .append("marked \"no CDS archive\". Outside a container nothing enforces the memory limit: a peak\n")
+                .append("resident memory above it is what would have had the pod killed.\n\n");
         text.append("""
-                Threads are the operator's `Threads:` of /proc/<pid>/status, resident memory its `VmRSS`
-                (sampled every second) and `VmHWM` (the kernel's peak, reset at the start of each size where
-                the kernel allows), heap and GC counts its own /q/metrics (sampled every two seconds). API
-                writes are counted by the API server (`apiserver_request_total`). A size's threads at start
-                are what the operator still has from the sizes before it: their objects are gone by then,
-                so threads it kept for them are threads it did not release.
+                How it is counted:
+                - **The operator's requests** come from the API server's audit log: the operator
+                  authenticates as its ServiceAccount and the benchmark as the admin, and the audit policy
+                  logs the ServiceAccount's requests only (Metadata level), so the counts are exact and
+                  nothing of the benchmark's own is in them. A request counts when the API server received
+                  it between the first claim's creation and the last claim's PowerStateReached; a watch
+                  counts when it starts. Per claim means divided by N.
+                - **API server latency**: `apiserver_request_duration_seconds` of the writes (POST, PUT,
+                  PATCH, DELETE) of all clients, from the first claim's creation until all were Bound,
+                  interpolated within the histogram's buckets as `histogram_quantile` does. The API server's
+                  CPU is its `process_cpu_seconds_total`.
+                - **The operator's CPU** is `utime + stime` of /proc/PID/stat; by thread from
+                  /proc/PID/task/*/stat, grouped by name (the JIT's `C1/C2 CompilerThre`; GC and VM threads;
+                  the rest), sampled every second, so a thread that ended keeps its last reading.
+                - Threads are `Threads:` of /proc/PID/status, resident memory `VmRSS` (sampled every second)
+                  and `VmHWM` (the kernel's peak, reset at the start of each size where the kernel allows),
+                  heap and GC counts the operator's own /q/metrics (every two seconds).
 
                 These figures come from a 2-core machine that other work was sharing, so absolute times vary
-                from run to run; the ratios between sizes measured in the same run carry over to other
-                machines, the absolute times do not. A step that does not finish within its deadline ends
-                the run: the figures up to there are kept, and the table says which step timed out.
+                from run to run; the ratios measured in the same run carry over to other machines, the
+                absolute times do not. A step that does not finish within its deadline ends the run: the
+                figures up to there are kept, and the table says which step timed out.
 
                 """);
         text.append("Measured on ").append(LocalDate.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores; sizes asked for: ").append(sizes).append(".\n\n");
-        text.append("| figure |");
-        results.forEach(r -> text.append(" ").append(r.size).append(" servers |"));
+                .append(" cores; sizes asked for: ").append(sizes).append(".\n");
+        if (!sizes.equals(DEFAULT_SIZES)) {
+            text.append("\n**A trial run:** only ").append(sizes).append(" was asked for, not the default sizes ")
+                    .append(DEFAULT_SIZES).append(".\n");
+        }
+
+        if (!startups.isEmpty()) {
+            text.append("\n## Start-up, with and without the class data sharing archive\n\n")
+                    .append("A fleet of ").append(STARTUP_CLAIMS).append(" servers is discovered once; then, for each variant, ")
+                    .append(STARTUP_CLAIMS).append(" claims are created while the operator\nis stopped, and the operator is ")
+                    .append("started; the variants take turns. Times run from its process's start (/proc), readiness\n")
+                    .append("polled every 20 ms.\n\n");
+            text.append("| figure |");
+            startups.forEach(st -> text.append(st.archive ? " with the archive |" : " without |"));
+            text.append("\n|---|");
+            startups.forEach(st -> text.append("---|"));
+            text.append('\n');
+            startupRow(text, "process start until /q/health/ready is UP (s)", startups, st -> fmt(st.readySeconds));
+            startupRow(text, "process start until the first claim is Bound (s)", startups, st -> fmt(st.firstBoundSeconds));
+            startupRow(text, "process start until all " + STARTUP_CLAIMS + " claims are Bound (s)", startups,
+                    st -> fmt(st.allBoundSeconds));
+            startupRow(text, "operator CPU until then (s)", startups, st -> fmt(st.cpu.seconds()));
+            startupRow(text, "of which JIT compiler threads", startups, st -> pct(st.cpu.share("JIT compiler")));
+            startupRow(text, "resident memory then (MiB)", startups, st -> mib(st.rssKiB * 1024));
+        }
+
+        text.append("\n## Fleet sizes\n\n| figure |");
+        results.forEach(r -> text.append(" ").append(r.label()).append(" |"));
         text.append("\n|---|");
         results.forEach(r -> text.append("---|"));
         text.append('\n');
         row(text, "finished", results, r -> r.timedOut == null ? "yes" : "**no: timed out at " + r.timedOut + "**");
+        row(text, "operator process start until ready (s)", results, r -> fmt(r.startSeconds));
         row(text, "BMC objects created (s)", results, r -> fmt(r.createSeconds));
         row(text, "discovery: first BMC created until every server is Available (s)", results, r -> fmt(r.discoverySeconds));
+        row(text, "**bound**: N binds by the minimal client (s), best level", results,
+                r -> r.bestBound() == null ? "-" : fmt(r.bestBound().seconds()) + " (" + r.bestBound().concurrency() + " in flight)");
+        row(text, "**bound**: claims per second", results, r -> r.bestBound() == null ? "-" : fmt(r.bestBound().claimsPerSecond()));
+        row(text, "**operator: first claim created until all Bound (s)**", results, r -> fmt(r.allBoundSeconds));
+        row(text, "**operator's all-Bound time / the bound's**", results,
+                r -> r.bestBound() == null ? "-" : ratio(r.allBoundSeconds, r.bestBound().seconds()));
+        row(text, "claims bound per second (claims created at this many in flight)", results,
+                r -> fmt(r.boundPerSecond) + " (" + r.creationConcurrency + ")");
         row(text, "claims Bound / PowerStateReached (of N)", results, r -> r.bindSeconds.size() + " / " + r.onSeconds.size());
         row(text, "bind latency p50 / p95 / max (s)", results, r -> percentiles(r.bindSeconds));
         row(text, "created until PowerStateReached p50 / p95 / max (s)", results, r -> percentiles(r.onSeconds));
-        row(text, "claims bound per second", results, r -> fmt(r.boundPerSecond));
         row(text, "claims powered On per second", results, r -> fmt(r.onPerSecond));
-        row(text, "API writes to metal.ironcore.dev objects per claim, by the operator", results, r -> fmt(r.metalWritesPerClaim));
-        row(text, "Events written per claim", results, r -> fmt(r.eventsPerClaim));
+        row(text, "operator's writes to metal.ironcore.dev per claim: until all Bound / until all On", results,
+                r -> fmt(r.metalWritesPerClaimWhileBinding) + " / " + fmt(r.metalWritesPerClaim));
+        row(text, "operator's Events written per claim", results, r -> fmt(r.eventsPerClaim));
+        row(text, "operator's writes refused with a conflict (409) per claim", results, r -> fmt(r.conflictsPerClaim));
+        row(text, "API server write latency while binding, p50 / p99 (ms), all clients", results,
+                r -> ms(r.writeLatencyP50) + " / " + ms(r.writeLatencyP99));
+        row(text, "API server writes answered per second while binding, all clients", results, r -> fmt(r.writesPerSecondWhileBinding));
+        row(text, "API server CPU per claim, created until all On (ms)", results, r -> fmt(r.apiServerCpuPerClaimMillis));
+        row(text, "operator CPU while binding / until all On (s)", results,
+                r -> fmt(r.cpuWhileBinding.seconds()) + " / " + fmt(r.cpuClaims.seconds()));
+        row(text, "share of the operator's CPU until all On: JIT compiler / GC and VM / application", results,
+                r -> pct(r.cpuClaims.share("JIT compiler")) + " / " + pct(r.cpuClaims.share("GC and VM")) + " / "
+                        + pct(r.cpuClaims.share("application")));
         row(text, "all claims deleted until every server is Available again (s)", results, r -> fmt(r.releaseSeconds));
         row(text, "Redfish requests received by the BMCs, per server", results,
                 r -> r.redfishRequests < 0 ? "-" : fmt((double) r.redfishRequests / r.size));
-        row(text, "operator threads: at start / peak / final", results, r -> r.threadsAtStart + " / "
+        row(text, "operator threads: once ready / peak / final", results, r -> r.threadsAtStart + " / "
                 + (r.samples == null ? "-" : r.samples.peakThreads + " / " + r.samples.lastThreads));
         row(text, "operator resident memory: peak sampled VmRSS / VmHWM / final VmRSS (MiB)", results, r -> r.samples == null ? "-"
                 : mib(r.samples.peakRssKiB * 1024) + " / " + mib(r.samples.hwmKiB * 1024) + (r.hwmReset ? "" : " (since start)")
@@ -575,7 +939,42 @@ public final class ScaleBenchmark {
                 : mib(r.samples.peakHeapCommitted) + " / " + mib(r.samples.lastHeapCommitted) + "; " + mib(r.samples.heapMax));
         row(text, "GC pauses during the size, by action", results, ScaleBenchmark::gcPauses);
 
-        List<Result> complete = results.stream().filter(r -> r.timedOut == null).toList();
+        java.util.Set<String> writeKinds = new java.util.TreeSet<>();
+        java.util.Set<String> readKinds = new java.util.TreeSet<>();
+        results.forEach(r -> {
+            writeKinds.addAll(r.writes.keySet());
+            readKinds.addAll(r.reads.keySet());
+        });
+        if (!writeKinds.isEmpty() || !readKinds.isEmpty()) {
+            text.append("\n### The operator's requests per claim, by verb and resource\n\n")
+                    .append("From the audit log, first claim created until all PowerStateReached, divided by N.\n\n| request |");
+            results.forEach(r -> text.append(" ").append(r.label()).append(" |"));
+            text.append("\n|---|");
+            results.forEach(r -> text.append("---|"));
+            text.append('\n');
+            writeKinds.forEach(k -> row(text, "write: " + k, results, r -> fmt3(r.writes.getOrDefault(k, 0L) / (double) r.size)));
+            readKinds.forEach(k -> row(text, "read: " + k, results, r -> fmt3(r.reads.getOrDefault(k, 0L) / (double) r.size)));
+        }
+
+        List<Result> withBound = results.stream().filter(r -> !r.bound.isEmpty()).toList();
+        if (!withBound.isEmpty()) {
+            text.append("\n### The bound at each level of concurrency\n\n")
+                    .append("Claims in flight: time for N binds (s), claims per second, and the API server's write latency\n")
+                    .append("p50 / p99 (ms) meanwhile (").append(BenchBound.WRITES_PER_CLAIM).append(" writes per claim).\n\n")
+                    .append("| N | in flight | time (s) | claims/s | write latency p50 / p99 (ms) |\n|---|---|---|---|---|\n");
+            java.util.Set<Integer> done = new java.util.HashSet<>();
+            for (Result r : withBound) {
+                if (done.add(r.size)) {
+                    for (BenchBound.Run run : r.bound) {
+                        text.append("| ").append(r.size).append(" | ").append(run.concurrency()).append(" | ").append(fmt(run.seconds()))
+                                .append(" | ").append(fmt(run.claimsPerSecond())).append(" | ").append(ms(run.writeLatency(0.5)))
+                                .append(" / ").append(ms(run.writeLatency(0.99))).append(" |\n");
+                    }
+                }
+            }
+        }
+
+        List<Result> complete = results.stream().filter(r -> r.timedOut == null && r.archive).toList();
         if (complete.size() >= 2) {
             Result small = complete.get(0);
             Result large = complete.get(complete.size() - 1);
@@ -583,20 +982,41 @@ public final class ScaleBenchmark {
             text.append("\nFrom ").append(small.size).append(" to ").append(large.size).append(" servers (")
                     .append(fmt(factor)).append("x), in the same run:\n");
             text.append("- discovery took ").append(ratio(large.discoverySeconds, small.discoverySeconds)).append("x as long;\n");
+            text.append("- all-Bound took ").append(ratio(large.allBoundSeconds, small.allBoundSeconds)).append("x as long, the bound ")
+                    .append(large.bestBound() == null || small.bestBound() == null ? "-"
+                            : ratio(large.bestBound().seconds(), small.bestBound().seconds()))
+                    .append("x;\n");
             text.append("- p95 bind latency grew ").append(ratio(percentile(large.bindSeconds, 0.95),
                     percentile(small.bindSeconds, 0.95))).append("x, p95 created until powered On ")
                     .append(ratio(percentile(large.onSeconds, 0.95), percentile(small.onSeconds, 0.95))).append("x;\n");
-            text.append("- claims powered On per second went ").append(ratio(large.onPerSecond, small.onPerSecond)).append("x;\n");
             text.append("- peak threads went ").append(ratio(large.samples.peakThreads, small.samples.peakThreads))
                     .append("x (").append(small.samples.peakThreads).append(" to ").append(large.samples.peakThreads).append(");\n");
             text.append("- peak resident memory went ").append(ratio(large.samples.peakRssKiB, small.samples.peakRssKiB))
                     .append("x, peak heap used ").append(ratio(large.samples.peakHeapUsed, small.samples.peakHeapUsed)).append("x;\n");
-            text.append("- writes per claim went from ").append(fmt(small.metalWritesPerClaim)).append(" to ")
+            text.append("- writes to metal.ironcore.dev per claim went from ").append(fmt(small.metalWritesPerClaim)).append(" to ")
                     .append(fmt(large.metalWritesPerClaim)).append(".\n");
-        } else if (results.size() > complete.size()) {
+        } else if (results.stream().anyMatch(r -> r.timedOut != null)) {
             text.append("\nNo ratio between sizes: a size did not finish.\n");
         }
         return text.toString();
+    }
+
+    private static void startupRow(StringBuilder text, String figure, List<Startup> startups, Function<Startup, String> cell) {
+        text.append("| ").append(figure).append(" |");
+        startups.forEach(st -> text.append(' ').append(cell.apply(st)).append(" |"));
+        text.append('\n');
+    }
+
+    private static String ms(double seconds) {
+        return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.0f", seconds * 1000);
+    }
+
+    private static String pct(double share) {
+        return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.0f %%", share * 100);
+    }
+
+    private static String fmt3(double value) {
+        return value == 0 ? "0" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String gcPauses(Result r) {

@@ -26,26 +26,62 @@ class ScaleBenchmarkReportTest {
         ScaleBenchmark.Result done = result(20, null);
         ScaleBenchmark.Result cut = result(50, "claims: all 50 PowerStateReached (not within 180 s; 50 Bound, 31 PowerStateReached of 50)");
         cut.releaseSeconds = Double.NaN;
-        String report = ScaleBenchmark.report(List.of(done, cut), DeploymentJvm.fromDeployBase(), List.of(20, 50));
+        String report = ScaleBenchmark.report(List.of(done, cut), List.of(), DeploymentJvm.fromDeployBase(), List.of(20, 50));
 
         assertTrue(report.contains("| finished | yes | **no: timed out at claims: all 50 PowerStateReached"), report);
         assertTrue(report.contains("| claims Bound / PowerStateReached (of N) | 3 / 3 | 3 / 3 |"), report);
         assertTrue(report.contains("| all claims deleted until every server is Available again (s) | 4.00 | - |"), report);
-        assertTrue(report.contains("| operator threads: at start / peak / final | 40 / 90 / 80 | 40 / 90 / 80 |"), report);
+        assertTrue(report.contains("| operator threads: once ready / peak / final | 40 / 90 / 80 | 40 / 90 / 80 |"), report);
         assertTrue(report.contains("end of major GC: 2; end of minor GC: 5"), report);
         assertTrue(report.contains("No ratio between sizes: a size did not finish."), report);
+        assertTrue(report.contains("**A trial run:** only [20, 50] was asked for, not the default sizes [100, 1000, 3000, 10000]."),
+                report);
     }
 
     @Test
     void sizesThatFinishedAreCompared() {
-        String report = ScaleBenchmark.report(List.of(result(20, null), result(50, null)), DeploymentJvm.fromDeployBase(),
-                List.of(20, 50));
+        String report = ScaleBenchmark.report(List.of(result(20, null), result(50, null)), List.of(),
+                DeploymentJvm.fromDeployBase(), List.of(20, 50));
         assertTrue(report.contains("From 20 to 50 servers (2.50x), in the same run:"), report);
         assertEquals(1, report.split("peak threads went 1.00x", -1).length - 1, report);
     }
 
+    @Test
+    void theOperatorIsComparedWithTheBestLevelOfTheBound() {
+        ScaleBenchmark.Result r = result(20, null);
+        BenchApiServer.Reading none = new BenchApiServer.Reading(0, Map.of(), new java.util.TreeMap<>());
+        r.bound = List.of(new BenchBound.Run(8, 4.0, 20, none, none), new BenchBound.Run(16, 2.0, 20, none, none),
+                new BenchBound.Run(32, 2.5, 20, none, none));
+        r.allBoundSeconds = 3.0;
+        r.writes = Map.of("update servers", 40L);
+        r.reads = Map.of("list servers", 10L);
+        String report = ScaleBenchmark.report(List.of(r), List.of(), DeploymentJvm.fromDeployBase(), List.of(20));
+
+        assertTrue(report.contains("| **bound**: N binds by the minimal client (s), best level | 2.00 (16 in flight) |"), report);
+        assertTrue(report.contains("| **operator's all-Bound time / the bound's** | 1.50 |"), report);
+        assertTrue(report.contains("| write: update servers | 2.000 |"), report);
+        assertTrue(report.contains("| read: list servers | 0.500 |"), report);
+        assertTrue(report.contains("| 20 | 8 | 4.00 | 5.00 |"), report);
+    }
+
+    @Test
+    void startUpIsReportedWithAndWithoutTheArchive() {
+        ScaleBenchmark.Startup plain = new ScaleBenchmark.Startup(false);
+        plain.readySeconds = 4.5;
+        plain.firstBoundSeconds = 6;
+        plain.allBoundSeconds = 9;
+        plain.cpu = new ScaleBenchmark.Cpu(10, Map.of("JIT compiler", 4.0, "application", 6.0));
+        ScaleBenchmark.Startup archived = new ScaleBenchmark.Startup(true);
+        archived.readySeconds = 3;
+        String report = ScaleBenchmark.report(List.of(), List.of(plain, archived), DeploymentJvm.fromDeployBase(), List.of(100));
+
+        assertTrue(report.contains("| figure | without | with the archive |"), report);
+        assertTrue(report.contains("| process start until /q/health/ready is UP (s) | 4.50 | 3.00 |"), report);
+        assertTrue(report.contains("| of which JIT compiler threads | 40 % | - |"), report);
+    }
+
     private static ScaleBenchmark.Result result(int size, String timedOut) {
-        ScaleBenchmark.Result r = new ScaleBenchmark.Result(size);
+        ScaleBenchmark.Result r = new ScaleBenchmark.Result(size, true);
         r.createSeconds = 1;
         r.discoverySeconds = 5;
         r.bindSeconds.addAll(List.of(1.0, 2.0, 3.0));

@@ -73,6 +73,9 @@ public final class FleetSimulator implements AutoCloseable {
     private volatile boolean closed;
     private volatile java.nio.file.Path keyStore;
     private volatile String keyStorePassword;
+    /** The next port to try and the last one of a fixed range, or 0 for ports the kernel picks. */
+    private int nextPort;
+    private int lastPort;
 
     /** A fleet with two event loops whose BMCs take these Basic credentials. */
     public FleetSimulator(String username, String password) {
@@ -99,6 +102,17 @@ public final class FleetSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * BMCs added from now on listen on the first free ports of this range, not on ports the kernel
+     * picks from its ephemeral range: a fleet of thousands would otherwise take the ports that
+     * its clients' connections need from that same range.
+     */
+    public synchronized FleetSimulator ports(int first, int last) {
+        this.nextPort = first;
+        this.lastPort = last;
+        return this;
+    }
+
     /** How long a Reset shows PoweringOn or PoweringOff before the new state; 500 ms unless set. */
     public FleetSimulator powerTransition(Duration transition) {
         this.powerTransition = transition;
@@ -121,11 +135,31 @@ public final class FleetSimulator implements AutoCloseable {
         for (String uuid : systemUuids) {
             Endpoint endpoint = new Endpoint(endpoints.size() + added.size(), uuid);
             added.add(endpoint);
-            listening.add(endpoint.listen(0));
+            if (nextPort > 0) {
+                listenInRange(endpoint);
+            } else {
+                listening.add(endpoint.listen(0));
+            }
         }
         await(Future.all(listening), "listening on " + systemUuids.size() + " new ports");
         endpoints.addAll(added);
         return added;
+    }
+
+    /** Binds the endpoint to the next port of the range that is free; another program may hold some. */
+    private synchronized void listenInRange(Endpoint endpoint) {
+        while (true) {
+            if (nextPort > lastPort) {
+                throw new IllegalStateException("no free port left in the fleet's range (up to " + lastPort + ")");
+            }
+            int port = nextPort++;
+            try {
+                await(endpoint.listen(port), "listening on port " + port);
+                return;
+            } catch (IllegalStateException inUse) {
+                // Taken by something else: the next one.
+            }
+        }
     }
 
     /** Every BMC, in the order they were added. */
