@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -81,10 +82,14 @@ public class BootConfigurationReconciler implements Reconciler<ServerBootConfigu
         if (!config.boot().enabled()) {
             return List.of();
         }
-        // Servers are watched for the boot server's lookups by UUID; a server's change concerns the configuration it names.
+        // Servers are watched for the boot server's lookups by UUID; a change of a server's spec concerns
+        // the configuration it names. Its status (the power, read every few seconds) does not: passes for
+        // it would only read the Ignition Secret again.
         InformerEventSource<Server, ServerBootConfiguration> servers = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Server.class, ServerBootConfiguration.class)
                         .withName("servers")
+                        .withOnUpdateFilter((updated, old) -> !Objects.equals(updated.getMetadata().getGeneration(),
+                                old.getMetadata().getGeneration()))
                         .withSecondaryToPrimaryMapper(server -> server.getSpec() == null
                                 || server.getSpec().getBootConfigurationRef() == null ? Set.of()
                                         : Set.of(new ResourceID(server.getSpec().getBootConfigurationRef().getName(),

@@ -368,9 +368,9 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
 
     /**
      * Whether the claim's Ignition Secret is missing. A Ready boot configuration had it; one that
-     * the built-in boot service has checked says so in its IgnitionValidation condition. Only a
-     * boot configuration nobody has judged yet (an outside boot service, or none so far) makes the
-     * claim ask the API server, and only until it is Ready.
+     * the built-in boot service has checked says so in its IgnitionValidation condition, and one
+     * it has not checked yet soon will. Only with an outside boot service, which may not say, does
+     * the claim ask the API server, and only until the boot configuration is Ready.
      */
     private boolean ignitionSecretMissing(ServerClaim claim, Optional<ServerBootConfiguration> bootConfiguration) {
         LocalObjectReference secretRef = claim.getSpec().getIgnitionSecretRef();
@@ -385,6 +385,10 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
                 .filter(c -> Objects.equals(c.getObservedGeneration(), bootConfiguration.get().getMetadata().getGeneration()));
         if (judged.isPresent()) {
             return IGNITION_SECRET_MISSING.equals(judged.get().getReason());
+        }
+        if (config.boot().enabled()) {
+            // The built-in boot service judges every boot configuration, and the claim hears of it.
+            return false;
         }
         return client.resources(Secret.class).inNamespace(claim.getMetadata().getNamespace())
                 .withName(secretRef.getName()).get() == null;
