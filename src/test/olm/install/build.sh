@@ -18,7 +18,7 @@ if [ -z "$olm" ] || [ -z "$registry" ]; then
   echo "cannot read the pinned OLM and operator-registry versions from $here/go.mod" >&2
   exit 1
 fi
-key=$(cat "$here/go.mod" "$here/go.sum" | sha256sum | cut -c1-12)
+key=$(cat "$here/go.mod" "$here/go.sum" "$here/build.sh" | sha256sum | cut -c1-12)
 cache="${METAL_TESTBED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/metal-operator}/olm/$olm-$registry-$key"
 if [ -f "$cache/complete" ]; then
   echo "$cache"
@@ -30,15 +30,18 @@ mkdir -p "$cache"
 started=$SECONDS
 echo "building OLM $olm and opm $registry into $cache (first run only)..." >&2
 cd "$here"
-build() { # name in the cache, package
+build() { # name in the cache, package, ldflags
   # containers_image_openpgp: signature checks in Go, not through the C library gpgme (no cgo here),
   # as operator-registry's own build does.
-  go build -trimpath -tags containers_image_openpgp -ldflags "-s -w" -o "$cache/$1" "$2"
+  go build -trimpath -tags containers_image_openpgp -ldflags "-s -w ${3:-}" -o "$cache/$1" "$2"
 }
-build olm github.com/operator-framework/operator-lifecycle-manager/cmd/olm
-build catalog github.com/operator-framework/operator-lifecycle-manager/cmd/catalog
+# The versions stamped in as the projects' own builds do, so that the operators log them.
+olm_version="-X github.com/operator-framework/operator-lifecycle-manager/pkg/version.OLMVersion=$olm"
+build olm github.com/operator-framework/operator-lifecycle-manager/cmd/olm "$olm_version"
+build catalog github.com/operator-framework/operator-lifecycle-manager/cmd/catalog "$olm_version"
 build cpb github.com/operator-framework/operator-lifecycle-manager/util/cpb
-build opm github.com/operator-framework/operator-registry/cmd/opm
+build opm github.com/operator-framework/operator-registry/cmd/opm \
+  "-X github.com/operator-framework/operator-registry/cmd/opm/version.opmVersion=$registry"
 build grpc_health_probe github.com/grpc-ecosystem/grpc-health-probe
 # OLM's CRDs as that OLM version ships them.
 rm -rf "$cache/crds"

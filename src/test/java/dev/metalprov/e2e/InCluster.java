@@ -42,7 +42,7 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
     /** The replicas deploy/base/deployment.yaml ships. */
     static final int SHIPPED_REPLICAS = 2;
 
-    /** Everything one test run of the cluster shares. */
+    /** Everything the cluster of one test class holds. */
     static final class Cluster implements ExtensionContext.Store.CloseableResource {
         final Path work;
         PodNetwork network;
@@ -56,6 +56,9 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
         /** How long the image build took, and from kubectl apply until the pods were Ready. */
         Duration imageBuild;
         Duration applyToReady;
+        /** Stops the cluster when the test JVM is stopped before the class ends. */
+        private Thread hook;
+        private boolean closed;
 
         Cluster(Path work) {
             this.work = work;
@@ -74,8 +77,23 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
                     .orElseThrow(() -> new IllegalStateException("no operator pod holds the Lease (holder: '" + holder + "')"));
         }
 
+        /**
+         * Stops everything, once: at the end of the test class, or from the shutdown hook when
+         * the JVM is stopped first.
+         */
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (hook != null && Thread.currentThread() != hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // The JVM is shutting down; the hook waits for this close.
+                }
+            }
             // The operator's pod first, so that the kubelet stops it as it would in a cluster.
             if (plane != null && node != null) {
                 try {
@@ -128,8 +146,8 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
         Path work = Path.of("target", "in-cluster");
         EndToEnd.deleteRecursively(work);
         Cluster cluster = new Cluster(work);
-        Thread hook = new Thread(cluster::close);
-        Runtime.getRuntime().addShutdownHook(hook);
+        cluster.hook = new Thread(cluster::close);
+        Runtime.getRuntime().addShutdownHook(cluster.hook);
         try {
             cluster.network = PodNetwork.create();
             cluster.plane = ControlPlane.startForNode(work.resolve("control-plane"), SERVICE_RANGE);
@@ -153,7 +171,6 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
-            Runtime.getRuntime().removeShutdownHook(hook);
             throw e;
         }
     }
