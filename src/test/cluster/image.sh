@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the images of the in-cluster tests without a Docker daemon and pushes them to the
 # registry at $1 (host:port, plain HTTP): the operator, and the pod sandbox's pause image.
-# Prints the two references, one a line.
+# Prints the two references, one a line, and then the cached OCI layout of the operator's base
+# (tag "base"), on which other test images (OLM's) are built.
 #
 # The operator's image is, as $3 says:
 #   jvm     (the default) the fast-jar of target/quarkus-app/ on a JRE, as Dockerfile.jvm;
@@ -107,3 +108,4 @@ skopeo copy -q --dest-tls-verify=false "oci:$layout:base" "docker://$registry/me
 skopeo copy -q --dest-tls-verify=false "oci:$pause:pause" "docker://$registry/pause:test" >&2
 echo "$registry/metal-operator:$tag"
 echo "$registry/pause:test"
+echo "$base"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The OLM bundle of deploy/olm, made and checked with operator-framework's own Go API
 # (github.com/operator-framework/api, from the Go module proxy):
-#   bundle.sh generate OUT   writes the bundle generated from deploy/ and src/main/olm into OUT
+#   bundle.sh generate OUT [OVERLAY]
+#                            writes the bundle generated from deploy/ and src/main/olm into OUT;
+#                            from the kustomize folder OVERLAY instead of deploy/overlays/builtin-boot
+#                            when given (the tests' fixtures)
 #   bundle.sh validate DIR   runs operator-framework's validators over the bundle in DIR
 # The tool is built once per source version into a cache outside the work tree.
 set -euo pipefail
@@ -24,14 +27,15 @@ fi
 
 case "${1:-}" in
   generate)
-    out=${2:?usage: bundle.sh generate OUT}
+    out=${2:?usage: bundle.sh generate OUT [OVERLAY]}
+    overlay=${3:-$root/deploy/overlays/builtin-boot}
     # The bundle's version is the project's, without a -SNAPSHOT suffix.
     version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -1)
     version=${version%-SNAPSHOT}
     rendered=$(mktemp)
     trap 'rm -f "$rendered"' EXIT
     # The bundle installs what the built-in boot overlay installs.
-    kubectl kustomize "$root/deploy/overlays/builtin-boot" > "$rendered"
+    kubectl kustomize "$overlay" > "$rendered"
     "$tool" generate -base "$root/src/main/olm/csv-base.yaml" -icon "$root/src/main/olm/icon.svg" \
       -crds "$root/deploy/crds" -rendered "$rendered" \
       -examples "$root/deploy/samples,$root/src/main/olm/examples" -version "$version" -out "$out"

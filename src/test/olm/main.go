@@ -5,8 +5,11 @@
 //	olmbundle validate DIR
 //
 // generate takes the texts and descriptors from the base CSV, and everything else from what
-// users install: the CRDs, and the Deployment, RBAC and Services of a rendered kustomize
-// overlay. Its output is deterministic, so that a test can compare it with the committed bundle.
+// users install: the CRDs, and the Deployment, RBAC, Services and PodDisruptionBudget of a
+// rendered kustomize overlay. The operator's ClusterRoles become the CSV's clusterPermissions;
+// ClusterRoles aggregated into others (the tenants' roles) and the PodDisruptionBudget go into
+// the bundle's manifests as objects of their own. Its output is deterministic, so that a test can
+// compare it with the committed bundle.
 package main
 
 import (
@@ -117,6 +120,8 @@ func generate(in inputs) error {
 	var deployment *appsv1.Deployment
 	var clusterRules, namespaceRules []rbacv1.PolicyRule
 	var services []*unstructured.Unstructured
+	// Objects that go into the bundle's manifests as they are (kinds OLM installs from a bundle).
+	var shipped []*unstructured.Unstructured
 	for _, object := range objects {
 		switch object.GetKind() {
 		case "Deployment":
@@ -125,11 +130,21 @@ func generate(in inputs) error {
 				return err
 			}
 		case "ClusterRole":
+			if aggregated(object) {
+				// A role for the cluster's users (aggregated into admin/edit/view), not the
+				// operator's own permission: shipped as it is, OLM creates it beside the CSV.
+				shipped = append(shipped, object)
+				continue
+			}
 			var role rbacv1.ClusterRole
 			if err := convert(object, &role); err != nil {
 				return err
 			}
 			clusterRules = append(clusterRules, role.Rules...)
+		case "PodDisruptionBudget":
+			// OLM creates it in the namespace the operator is installed to.
+			object.SetNamespace("")
+			shipped = append(shipped, object)
 		case "Role":
 			var role rbacv1.Role
 			if err := convert(object, &role); err != nil {
@@ -224,6 +239,17 @@ func generate(in inputs) error {
 			return err
 		}
 	}
+	for _, object := range shipped {
+		// Named as operator-sdk names a bundle's other objects: name_group_version_kind.
+		group, version := "", object.GetAPIVersion()
+		if slash := strings.Index(version, "/"); slash >= 0 {
+			group, version = version[:slash]+"_", version[slash+1:]
+		}
+		file := object.GetName() + "_" + group + version + "_" + strings.ToLower(object.GetKind()) + ".yaml"
+		if err := writeYAML(filepath.Join(manifestsDir, file), object.Object); err != nil {
+			return err
+		}
+	}
 	var annotations strings.Builder
 	var dockerfile strings.Builder
 	annotations.WriteString("annotations:\n")
@@ -238,6 +264,18 @@ func generate(in inputs) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(in.out, "bundle.Dockerfile"), []byte(dockerfile.String()), 0o644)
+}
+
+// aggregated says whether a ClusterRole is aggregated into other roles (a label
+// rbac.authorization.k8s.io/aggregate-to-<role>: "true"), as the roles for tenants are: such a
+// role grants nothing to the operator and must keep its own name and labels to be aggregated.
+func aggregated(object *unstructured.Unstructured) bool {
+	for label, value := range object.GetLabels() {
+		if strings.HasPrefix(label, "rbac.authorization.k8s.io/aggregate-to-") && value == "true" {
+			return true
+		}
+	}
+	return false
 }
 
 // relatedImages lists the image of every container of the Deployment, by the container's name, as

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
 /**
  * deploy/olm is exactly what the generator (src/test/olm) makes of deploy/ and src/main/olm, and
  * it passes operator-framework's own validators (github.com/operator-framework/api).
@@ -45,6 +48,39 @@ class OlmBundleIT {
     @Order(2)
     void theBundlePassesOperatorFrameworksValidators() throws Exception {
         String output = bundleTool("validate", COMMITTED.toString());
+        assertTrue(output.contains("passes operator-framework's validators"), output);
+    }
+
+    /**
+     * ClusterRoles aggregated into the built-in roles (the tenants' roles) are no permission of the
+     * operator: generated from the shipped overlay plus two such roles (a fixture), the bundle is
+     * the committed one, CSV and all, plus the two roles as manifests of their own, unchanged.
+     */
+    @Test
+    @Order(3)
+    void aggregatedClusterRolesAreShippedAsRolesNotMergedIntoTheOperatorsPermissions() throws Exception {
+        Path fixture = Path.of("src", "test", "resources", "olm", "with-tenant-roles");
+        Path out = Path.of("target", "olm", "with-tenant-roles");
+        bundleTool("generate", out.toString(), fixture.toString());
+        Set<Path> expected = new TreeSet<>(files(COMMITTED));
+        Path editor = Path.of("manifests", "fixture-serverclaim-editor_rbac.authorization.k8s.io_v1_clusterrole.yaml");
+        Path viewer = Path.of("manifests", "fixture-serverclaim-viewer_rbac.authorization.k8s.io_v1_clusterrole.yaml");
+        expected.addAll(List.of(editor, viewer));
+        assertEquals(expected, files(out));
+        for (Path file : files(COMMITTED)) {
+            assertEquals(Files.readString(COMMITTED.resolve(file)), Files.readString(out.resolve(file)),
+                    file + " changed when aggregated ClusterRoles were added to the overlay");
+        }
+        List<ClusterRole> fixtureRoles = java.util.Arrays.stream(Files.readString(fixture.resolve("tenant-roles.yaml")).split("\n---\n"))
+                .map(document -> Serialization.unmarshal(document, ClusterRole.class)).toList();
+        for (Path file : List.of(editor, viewer)) {
+            ClusterRole role = Serialization.unmarshal(Files.readString(out.resolve(file)), ClusterRole.class);
+            ClusterRole original = fixtureRoles.stream().filter(r -> r.getMetadata().getName().equals(role.getMetadata().getName()))
+                    .findFirst().orElseThrow();
+            assertEquals(original.getMetadata().getLabels(), role.getMetadata().getLabels(), file.toString());
+            assertEquals(original.getRules(), role.getRules(), file.toString());
+        }
+        String output = bundleTool("validate", out.toString());
         assertTrue(output.contains("passes operator-framework's validators"), output);
     }
 

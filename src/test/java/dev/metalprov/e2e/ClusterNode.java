@@ -36,6 +36,13 @@ import io.fabric8.kubernetes.api.model.Node;
 final class ClusterNode implements AutoCloseable {
 
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+    /**
+     * The registry of the shipped image references. The node pulls them from the loopback
+     * registry instead, as a disconnected cluster's nodes pull from a mirror: a manifest that
+     * names ghcr.io/metalprov/metal-operator (the OLM bundle's CSV) runs unchanged with the image
+     * the test pushed under that repository and tag.
+     */
+    static final String SHIPPED_REGISTRY = "ghcr.io";
 
     private final Path work;
     private final String cgroupName = "metalprov-" + Long.toHexString(ThreadLocalRandom.current().nextLong(0x100000, 0xffffff));
@@ -117,7 +124,9 @@ final class ClusterNode implements AutoCloseable {
                     conf_dir = "%1$s/cni"
                   [plugins."io.containerd.grpc.v1.cri".registry.mirrors."%4$s"]
                     endpoint = ["http://%4$s"]
-                """.formatted(work, socket, pauseImage, registry));
+                  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."%5$s"]
+                    endpoint = ["http://%4$s"]
+                """.formatted(work, socket, pauseImage, registry, SHIPPED_REGISTRY));
         // A mount namespace of its own, with tmpfs over the machine-wide folders; the shims it starts live in it too.
         String privateFolders = "/run/netns /run/containerd /var/lib/cni /var/log/containers";
         containerd = Processes.start("containerd", List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
@@ -252,6 +261,20 @@ final class ClusterNode implements AutoCloseable {
     long podResidentKiB() {
         long total = 0;
         for (long pid : podProcesses()) {
+            try {
+                total += Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+                        .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();
+            } catch (IOException | NumberFormatException e) {
+                // Gone meanwhile.
+            }
+        }
+        return total;
+    }
+
+    /** The resident memory of one container's processes (known by its ID), in KiB. */
+    long residentKiB(String containerId) {
+        long total = 0;
+        for (long pid : containerProcesses(containerId)) {
             try {
                 total += Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
                         .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();

@@ -145,10 +145,11 @@ final class ControlPlane implements AutoCloseable {
             controllerManager.add("--controllers=namespace,garbagecollector,clusterrole-aggregation");
         } else {
             // A Deployment's ReplicaSet and pods; the node's not-ready taint, which the kubelet registers
-            // it with, removed once it is Ready; and the CA bundle (ConfigMap kube-root-ca.crt) that
-            // every pod's service-account volume carries: the API server's own self-signed chain.
+            // it with, removed once it is Ready; the CA bundle (ConfigMap kube-root-ca.crt) that
+            // every pod's service-account volume carries: the API server's own self-signed chain;
+            // a PodDisruptionBudget's status, which evictions check; and Jobs (OLM unpacks bundles in one).
             controllerManager.add("--controllers=namespace,garbagecollector,clusterrole-aggregation,deployment,replicaset,"
-                    + "nodelifecycle,serviceaccount,root-ca-cert-publisher");
+                    + "nodelifecycle,serviceaccount,root-ca-cert-publisher,disruption,job");
             controllerManager.add("--root-ca-file=" + work.resolve("certs/apiserver.crt"));
         }
         processes.add(Processes.start("kube-controller-manager", controllerManager, Map.of(), work.resolve("logs")));

@@ -17,15 +17,17 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
- * The operator as a container on a real node: a one-node cluster on this machine (etcd,
- * kube-apiserver with the Node and RBAC authorizers, kube-controller-manager, kube-scheduler,
- * containerd and the kubelet), the operator's image built without a Docker daemon
- * (src/test/cluster/image.sh) and pulled by the node from an OCI registry on the pod network's
- * gateway, installed with deploy/overlays/builtin-boot and a site overlay on top of it that
- * changes only the image and the boot settings the overlay leaves to the site (the registries).
+ * A one-node cluster on this machine for the tests that run the operator as a container on a
+ * real node (etcd, kube-apiserver with the Node and RBAC authorizers, kube-controller-manager,
+ * kube-scheduler, containerd and the kubelet), with the operator's image built without a Docker
+ * daemon (src/test/cluster/image.sh) and pushed to an OCI registry on the pod network's gateway,
+ * from which the node pulls. How the operator is installed is each test class's own:
+ * {@link #installOverlay} applies deploy/overlays/builtin-boot (InClusterIT), OlmInstallIT
+ * installs the OLM bundle through OLM.
  *
- * <p>Started once per test run, stopped at its end, passed or not. It needs root and cgroups; where
- * they are missing it fails, saying so, and never skips.
+ * <p>Each test class gets a cluster of its own, started before its first test and stopped after
+ * its last, passed or not, so that one way of installing never sees what another left. It needs
+ * root and cgroups; where they are missing it fails, saying so, and never skips.
  */
 public class InCluster implements BeforeAllCallback, ParameterResolver {
 
@@ -35,8 +37,12 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
     static final String NAMESPACE = "metal-system";
     /** The image the shipped Deployment names (deploy/base/deployment.yaml), without its tag. */
     static final String SHIPPED_IMAGE = "ghcr.io/metalprov/metal-operator";
+    /** The leader-election Lease of the shipped install. */
+    static final String LEASE = "metal-operator-leader";
+    /** The replicas deploy/base/deployment.yaml ships. */
+    static final int SHIPPED_REPLICAS = 2;
 
-    /** Everything one test run of the cluster shares. */
+    /** Everything the cluster of one test class holds. */
     static final class Cluster implements ExtensionContext.Store.CloseableResource {
         final Path work;
         PodNetwork network;
@@ -45,25 +51,49 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
         ClusterNode node;
         SushyEmulator seedRack;
         String image;
-        /** How long the image build took, and from kubectl apply until the pod was Ready. */
+        /** The cached OCI layout (tag "base") the operator's image is built on. */
+        Path baseLayout;
+        /** How long the image build took, and from kubectl apply until the pods were Ready. */
         Duration imageBuild;
         Duration applyToReady;
+        /** Stops the cluster when the test JVM is stopped before the class ends. */
+        private Thread hook;
+        private boolean closed;
 
         Cluster(Path work) {
             this.work = work;
         }
 
-        Pod operatorPod() {
-            List<Pod> pods = plane.admin().pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "metal-operator")
-                    .list().getItems();
-            if (pods.size() != 1) {
-                throw new IllegalStateException("expected one operator pod, found " + pods.size());
-            }
-            return pods.get(0);
+        /** The operator's pods (those of the Deployment's label), in {@link #NAMESPACE}. */
+        List<Pod> operatorPods() {
+            return plane.admin().pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "metal-operator").list()
+                    .getItems();
         }
 
+        /** The operator's pod that holds the Lease metal-operator-leader: the one that works. */
+        Pod leaderPod() {
+            String holder = Leases.holder(plane.admin().leases().inNamespace(NAMESPACE).withName(LEASE).get());
+            return operatorPods().stream().filter(p -> p.getMetadata().getName().equals(holder)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no operator pod holds the Lease (holder: '" + holder + "')"));
+        }
+
+        /**
+         * Stops everything, once: at the end of the test class, or from the shutdown hook when
+         * the JVM is stopped first.
+         */
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (hook != null && Thread.currentThread() != hook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // The JVM is shutting down; the hook waits for this close.
+                }
+            }
             // The operator's pod first, so that the kubelet stops it as it would in a cluster.
             if (plane != null && node != null) {
                 try {
@@ -90,8 +120,11 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
         cluster(context);
     }
 
+    /** The test class's cluster: started on first use, closed with the class's context. */
     static Cluster cluster(ExtensionContext context) {
-        Object started = context.getRoot().getStore(ExtensionContext.Namespace.create(InCluster.class))
+        ExtensionContext classContext = context.getTestClass().isPresent() && context.getTestMethod().isEmpty() ? context
+                : context.getParent().orElse(context);
+        Object started = classContext.getStore(ExtensionContext.Namespace.create(InCluster.class))
                 .getOrComputeIfAbsent(Cluster.class, key -> {
                     try {
                         return start();
@@ -113,8 +146,8 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
         Path work = Path.of("target", "in-cluster");
         EndToEnd.deleteRecursively(work);
         Cluster cluster = new Cluster(work);
-        Thread hook = new Thread(cluster::close);
-        Runtime.getRuntime().addShutdownHook(hook);
+        cluster.hook = new Thread(cluster::close);
+        Runtime.getRuntime().addShutdownHook(cluster.hook);
         try {
             cluster.network = PodNetwork.create();
             cluster.plane = ControlPlane.startForNode(work.resolve("control-plane"), SERVICE_RANGE);
@@ -130,16 +163,14 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
                     .strip().split("\n");
             cluster.imageBuild = Duration.ofNanos(System.nanoTime() - started);
             cluster.image = images[0];
+            cluster.baseLayout = Path.of(images[2]);
             cluster.node = ClusterNode.start(cluster.plane, cluster.network, work.resolve("node"), cluster.boot.registry().host(),
                     images[1]);
             cluster.seedRack = SushyEmulator.start(work.resolve("sushy-seed"), EndToEnd.SEED_RACK, cluster.network.gateway());
-            install(cluster);
-            System.out.printf("in-cluster: the cluster with the operator Ready in %.1f s; the pod resident: %d MiB%n",
-                    (System.nanoTime() - begun) / 1e9, cluster.node.podResidentKiB() / 1024);
+            System.out.printf("in-cluster: the node Ready and the images pushed in %.1f s%n", (System.nanoTime() - begun) / 1e9);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
-            Runtime.getRuntime().removeShutdownHook(hook);
             throw e;
         }
     }
@@ -147,9 +178,9 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
     /**
      * deploy/overlays/builtin-boot, under a site overlay that sets the image and the boot service's
      * registries (the settings the overlay's documentation says a site changes), with kubectl
-     * apply -k; then waits until the pod is Ready through its own probes.
+     * apply -k; then waits until the shipped number of replicas is Ready through their own probes.
      */
-    private static void install(Cluster cluster) {
+    static void installOverlay(Cluster cluster) {
         try {
             Path overlay = cluster.work.resolve("overlay").toAbsolutePath();
             Files.createDirectories(overlay);
@@ -196,19 +227,44 @@ public class InCluster implements BeforeAllCallback, ParameterResolver {
         long applied = System.nanoTime();
         cluster.plane.kubectl("apply", "-k", cluster.work.resolve("overlay").toString()).orFail("applying the operator");
         try {
-            Awaitility.await("the operator's pod to be Ready (pod logs: " + cluster.work.resolve("node/pod-logs") + ")")
-                    .atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-                        Pod pod = cluster.operatorPod();
-                        return pod.getStatus().getConditions().stream()
-                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-                    });
+            awaitReplicasReady(cluster, "the operator's pods to be Ready");
         } catch (RuntimeException e) {
             String state = cluster.plane.kubectl("describe", "nodes,deployments,replicasets,pods", "-n", NAMESPACE).out();
             throw new IllegalStateException(e.getMessage() + "\n" + state, e);
         }
         cluster.applyToReady = Duration.ofNanos(System.nanoTime() - applied);
-        System.out.printf("in-cluster: image built and pushed in %.1f s; pod Ready %.1f s after kubectl apply%n",
-                cluster.imageBuild.toMillis() / 1000.0, cluster.applyToReady.toMillis() / 1000.0);
+        System.out.printf("in-cluster: image built and pushed in %.1f s; %d pods Ready %.1f s after kubectl apply;"
+                + " resident: %s%n", cluster.imageBuild.toMillis() / 1000.0, SHIPPED_REPLICAS,
+                cluster.applyToReady.toMillis() / 1000.0, residentByPod(cluster));
+    }
+
+    /**
+     * Waits until exactly the shipped number of operator pods exists in {@link #NAMESPACE}, none
+     * being deleted, all Ready through their probes; returns them.
+     */
+    static List<Pod> awaitReplicasReady(Cluster cluster, String what) {
+        java.util.concurrent.atomic.AtomicReference<List<Pod>> pods = new java.util.concurrent.atomic.AtomicReference<>();
+        Awaitility.await(what + " (pod logs: " + cluster.work.resolve("node/pod-logs") + ")").atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+                    pods.set(cluster.operatorPods());
+                    return pods.get().size() == SHIPPED_REPLICAS && pods.get().stream().allMatch(InCluster::ready);
+                });
+        return pods.get();
+    }
+
+    static boolean ready(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** The resident memory of each operator pod's container, in MiB, by pod name. */
+    static Map<String, Long> residentByPod(Cluster cluster) {
+        Map<String, Long> resident = new java.util.TreeMap<>();
+        for (Pod pod : cluster.operatorPods()) {
+            String id = pod.getStatus().getContainerStatuses().get(0).getContainerID();
+            resident.put(pod.getMetadata().getName(), cluster.node.residentKiB(id.substring(id.indexOf("://") + 3)) / 1024);
+        }
+        return resident;
     }
 
     @Override

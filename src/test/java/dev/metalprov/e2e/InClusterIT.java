@@ -52,22 +52,25 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
- * The operator as a container in a one-node cluster ({@link InCluster}): its pod turns Ready
- * through the probes of the shipped Deployment, runs as its ServiceAccount with exactly the RBAC of
- * deploy/overlays/builtin-boot, takes its Lease from inside the pod, and serves the upstream
- * documentation's claim by name to powered On against sushy-tools, reached from the pod at the
- * pod network's gateway; the machine then fetches its iPXE script from the pod's boot server.
- * Last, with two replicas, the standby is Ready too and takes over from a leader whose pod is
- * deleted, and some replica leads again after the leader's JVM is killed.
+ * The operator as a container in a one-node cluster ({@link InCluster}), installed with
+ * deploy/overlays/builtin-boot: the shipped two replicas turn Ready through the probes of the
+ * shipped Deployment, run as their ServiceAccount with exactly the RBAC of the overlay, one of them
+ * takes the Lease from inside its pod, and the leader serves the upstream documentation's claim by
+ * name to powered On against sushy-tools, reached from the pod at the pod network's gateway; the
+ * machine then fetches its iPXE script from the pod's boot server. Last, the standby is Ready too,
+ * the PodDisruptionBudget lets a drain evict one replica and refuses the second, and the standby
+ * takes over from an evicted leader, and some replica leads again after the leader's JVM is killed.
  */
 @ExtendWith(InCluster.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InClusterIT {
 
-    private static final String LEASE = "metal-operator-leader";
+    private static final String LEASE = InCluster.LEASE;
 
     private static InCluster.Cluster cluster;
     private static KubernetesClient admin;
@@ -76,30 +79,39 @@ class InClusterIT {
     static void cluster(InCluster.Cluster started) {
         cluster = started;
         admin = started.plane.admin();
+        InCluster.installOverlay(started);
     }
 
     @Test
-    void thePodOfTheShippedDeploymentIsReadyThroughItsProbes() {
-        Pod pod = cluster.operatorPod();
-        assertEquals(ControlPlane.NODE_NAME, pod.getSpec().getNodeName());
-        assertEquals("Running", pod.getStatus().getPhase());
-        Container container = pod.getSpec().getContainers().get(0);
-        assertEquals(cluster.image, container.getImage());
-        assertEquals("/q/health/started", container.getStartupProbe().getHttpGet().getPath());
-        assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
-        assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
-        assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
-        assertTrue(pod.getSpec().getSecurityContext().getRunAsNonRoot());
-        var status = pod.getStatus().getContainerStatuses().get(0);
-        assertTrue(status.getReady());
-        assertEquals(0, status.getRestartCount(), "the operator restarted; see " + cluster.work.resolve("node/pod-logs"));
-        // The kubelet found the image's user (185) non-root, as runAsNonRoot asks.
-        assertNotNull(status.getState().getRunning());
+    void theShippedReplicasAreReadyThroughTheirProbes() {
+        List<Pod> pods = cluster.operatorPods();
+        assertEquals(InCluster.SHIPPED_REPLICAS, pods.size(), "the shipped Deployment's replicas");
+        assertEquals(InCluster.SHIPPED_REPLICAS, admin.apps().deployments().inNamespace(InCluster.NAMESPACE).withName("metal-operator")
+                .get().getSpec().getReplicas());
+        for (Pod pod : pods) {
+            assertEquals(ControlPlane.NODE_NAME, pod.getSpec().getNodeName());
+            assertEquals("Running", pod.getStatus().getPhase());
+            Container container = pod.getSpec().getContainers().get(0);
+            assertEquals(cluster.image, container.getImage());
+            assertEquals("/q/health/started", container.getStartupProbe().getHttpGet().getPath());
+            assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
+            assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+            assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
+            assertTrue(pod.getSpec().getSecurityContext().getRunAsNonRoot());
+            var status = pod.getStatus().getContainerStatuses().get(0);
+            assertTrue(status.getReady(), pod.getMetadata().getName());
+            assertEquals(0, status.getRestartCount(), pod.getMetadata().getName() + " restarted; see "
+                    + cluster.work.resolve("node/pod-logs"));
+            // The kubelet found the image's user (185) non-root, as runAsNonRoot asks.
+            assertNotNull(status.getState().getRunning());
+        }
     }
 
     @Test
     void itRunsAsItsServiceAccountWithExactlyTheShippedRbac() throws Exception {
-        assertEquals(OperatorProcess.SERVICE_ACCOUNT, cluster.operatorPod().getSpec().getServiceAccountName());
+        for (Pod pod : cluster.operatorPods()) {
+            assertEquals(OperatorProcess.SERVICE_ACCOUNT, pod.getSpec().getServiceAccountName());
+        }
         String rendered = cluster.plane.kubectl("kustomize", "deploy/overlays/builtin-boot").orFail("rendering the overlay").out();
         List<HasMetadata> shipped = admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items();
 
@@ -136,15 +148,16 @@ class InClusterIT {
     }
 
     @Test
-    void itTakesItsLeaseFromInsideThePod() {
-        String pod = cluster.operatorPod().getMetadata().getName();
-        Lease lease = SeedFlowIT.await("the Lease metal-operator-leader to be held by the pod",
-                () -> admin.leases().inNamespace(InCluster.NAMESPACE).withName("metal-operator-leader").get(),
-                l -> l != null && l.getSpec().getHolderIdentity() != null && l.getSpec().getHolderIdentity().contains(pod));
+    void oneReplicaTakesTheLeaseFromInsideItsPod() {
+        Set<String> pods = cluster.operatorPods().stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+        Lease lease = SeedFlowIT.await("the Lease metal-operator-leader to be held by one of the pods " + pods,
+                () -> admin.leases().inNamespace(InCluster.NAMESPACE).withName(LEASE).get(),
+                l -> l != null && pods.contains(Leases.holder(l)));
+        String holder = Leases.holder(lease);
         ZonedDateTime renewed = lease.getSpec().getRenewTime();
-        SeedFlowIT.await("the pod to renew its Lease",
-                () -> admin.leases().inNamespace(InCluster.NAMESPACE).withName("metal-operator-leader").get(),
-                l -> l.getSpec().getRenewTime().isAfter(renewed) && l.getSpec().getHolderIdentity().contains(pod));
+        SeedFlowIT.await("the leader to renew its Lease",
+                () -> admin.leases().inNamespace(InCluster.NAMESPACE).withName(LEASE).get(),
+                l -> l.getSpec().getRenewTime().isAfter(renewed) && holder.equals(Leases.holder(l)));
     }
 
     @Test
@@ -169,8 +182,8 @@ class InClusterIT {
         SeedFlowIT.await("my-server's status to show On", () -> server("my-server"),
                 s -> s.getStatus().getPowerState() == ServerPowerState.ON);
 
-        // The machine fetches its iPXE script from the boot server in the pod, at the pod's address.
-        String podIp = cluster.operatorPod().getStatus().getPodIP();
+        // The machine fetches its iPXE script from the boot server in the leader's pod, at the pod's address.
+        String podIp = cluster.leaderPod().getStatus().getPodIP();
         HttpResponse<String> script = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://" + podIp + ":8082/ipxe/" + uuid)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -178,7 +191,7 @@ class InClusterIT {
         assertTrue(script.body().startsWith("#!ipxe\n"), script.body());
         assertTrue(script.body().contains("http://metal-operator-boot.metal-system.svc:8082/"), script.body());
         Objects.requireNonNull(server("my-server").getSpec().getServerClaimRef());
-        System.out.printf("in-cluster: the pod resident after the seed flow: %d MiB%n", cluster.node.podResidentKiB() / 1024);
+        System.out.printf("in-cluster: the operator's pods resident after the seed flow (MiB): %s%n", InCluster.residentByPod(cluster));
     }
 
     private static Server server(String name) {
@@ -186,22 +199,19 @@ class InClusterIT {
     }
 
     /**
-     * Two replicas: both pods turn Ready (a standby runs its informers and has synced them, it
-     * only does not process events), so a rollout with the Deployment's default strategy waits for
-     * the new pod and never leaves the operator without a replica ready to lead. Then the leader's
-     * pod is deleted (gracefully, as kubectl delete pod does), and later the new leader's JVM is
-     * killed with SIGKILL: the figures are printed for docs/benchmarks.md, none is asserted
-     * against a time. Runs last: it leaves two replicas, one of them restarted.
+     * The shipped two replicas: both pods are Ready (a standby runs its informers and has synced
+     * them, it only does not process events), so a rollout with the Deployment's default strategy
+     * never leaves the operator without a replica ready to lead. The PodDisruptionBudget lets a
+     * drain evict one of them and refuses the other meanwhile. The leader's pod is evicted (a
+     * graceful stop, as in a drain), and later the new leader's JVM is killed with SIGKILL: the
+     * figures are printed for docs/benchmarks.md, none is asserted against a time. Runs last: it
+     * leaves one replica restarted.
      */
     @Test
     @Order(Integer.MAX_VALUE)
-    void withTwoReplicasTheStandbyIsReadyAndTakesOverFromADeletedOrKilledLeader() throws Exception {
+    void theStandbyIsReadyAndTakesOverFromAnEvictedOrKilledLeader() throws Exception {
         var lease = admin.leases().inNamespace(InCluster.NAMESPACE).withName(LEASE);
-        long scaled = System.nanoTime();
-        cluster.plane.kubectl("scale", "deployment", "metal-operator", "-n", InCluster.NAMESPACE, "--replicas=2")
-                .orFail("scaling the operator to two replicas");
         List<Pod> pods = awaitReadyReplicas("both replicas to be Ready");
-        double bothReady = (System.nanoTime() - scaled) / 1e9;
         String leader = until("one of the two pods to hold the Lease", Duration.ofMinutes(1), lease::get,
                 l -> pods.stream().anyMatch(p -> p.getMetadata().getName().equals(Leases.holder(l)))).getSpec().getHolderIdentity();
         Pod standbyPod = pods.stream().filter(p -> !p.getMetadata().getName().equals(leader)).findFirst().orElseThrow();
@@ -222,24 +232,39 @@ class InClusterIT {
             assertEquals(200, script.statusCode(), "the standby's boot server: " + script.body());
             assertTrue(script.body().startsWith("#!ipxe\n"), script.body());
         }
-        System.out.printf("in-cluster failover: two replicas Ready %.1f s after scaling to 2; the standby %s answers"
-                + " /q/health/ready with %d%n", bothReady, standby, readiness.statusCode());
+        System.out.printf("in-cluster failover: both replicas Ready; the standby %s answers /q/health/ready with %d;"
+                + " resident (MiB): %s%n", standby, readiness.statusCode(), InCluster.residentByPod(cluster));
 
-        // 1. The leader's pod deleted: SIGTERM, the controllers stop, the Lease is released.
+        // The shipped PodDisruptionBudget, as the disruption controller sees it: one of two may go.
+        var budget = admin.policy().v1().podDisruptionBudget().inNamespace(InCluster.NAMESPACE).withName("metal-operator");
+        until("the PodDisruptionBudget to allow one disruption", Duration.ofMinutes(1), budget::get,
+                b -> b.getStatus() != null && b.getStatus().getExpectedPods() == 2 && b.getStatus().getCurrentHealthy() == 2
+                        && b.getStatus().getDisruptionsAllowed() == 1);
+
+        // 1. The leader's pod evicted, as a drain does: SIGTERM, the controllers stop, the Lease is
+        // released. The standby cannot be evicted meanwhile: the budget is spent.
+        // An eviction the budget refuses is answered 429, which the client would retry until the
+        // ReplicaSet's replacement is Ready and the budget allows one again: asked once, here.
         int transitions = Leases.transitions(lease.get());
-        Instant deleted = Instant.now();
-        admin.pods().inNamespace(InCluster.NAMESPACE).withName(leader).delete();
+        Instant deleted;
+        try (KubernetesClient once = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(admin.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build()) {
+            deleted = Instant.now();
+            assertTrue(once.pods().inNamespace(InCluster.NAMESPACE).withName(leader).evict(), "evicting the leader " + leader);
+            assertFalse(once.pods().inNamespace(InCluster.NAMESPACE).withName(standby).evict(),
+                    "the PodDisruptionBudget let the standby " + standby + " be evicted too");
+        }
         // Usually the standby; the ReplicaSet's replacement pod may win the race once it is up.
         Lease taken = until("another replica to take the Lease over", Duration.ofMinutes(2), lease::get,
                 l -> !Leases.holder(l).isEmpty() && !leader.equals(Leases.holder(l)));
         String newLeader = Leases.holder(taken);
         Duration handover = Duration.between(deleted, Instant.now());
         Duration acquired = Duration.between(deleted, taken.getSpec().getAcquireTime().toInstant());
-        until("the deleted pod to be gone", Duration.ofMinutes(2),
+        until("the evicted pod to be gone", Duration.ofMinutes(2),
                 () -> admin.pods().inNamespace(InCluster.NAMESPACE).withName(leader).get(), Objects::isNull);
         Duration gone = Duration.between(deleted, Instant.now());
-        System.out.printf("in-cluster failover: leader pod %s deleted; %s held the Lease %d ms later (acquireTime %d ms"
-                + " after the delete; lease duration %d s, transitions %d -> %d); the old pod was gone after %.1f s%n",
+        System.out.printf("in-cluster failover: leader pod %s evicted; %s held the Lease %d ms later (acquireTime %d ms"
+                + " after the eviction; lease duration %d s, transitions %d -> %d); the old pod was gone after %.1f s%n",
                 leader, newLeader.equals(standby) ? "the standby " + standby : "the replacement pod " + newLeader,
                 handover.toMillis(), acquired.toMillis(), taken.getSpec().getLeaseDurationSeconds(),
                 transitions, Leases.transitions(taken), gone.toMillis() / 1000.0);
@@ -281,21 +306,14 @@ class InClusterIT {
         assertTrue(Leases.holder(led).equals(newLeader) || Leases.holder(led).equals(other), Leases.holder(led));
     }
 
-    /** The operator's pods once exactly two exist, not being deleted, both Ready. */
+    /** The operator's pods once exactly the shipped two exist, not being deleted, both Ready. */
     private static List<Pod> awaitReadyReplicas(String what) {
-        return until(what + " (pod logs: " + cluster.work.resolve("node/pod-logs") + ")", Duration.ofMinutes(4),
-                () -> admin.pods().inNamespace(InCluster.NAMESPACE).withLabel("app.kubernetes.io/name", "metal-operator").list()
-                        .getItems(),
-                pods -> pods.size() == 2 && pods.stream().allMatch(InClusterIT::ready));
+        return InCluster.awaitReplicasReady(cluster, what);
     }
 
     private static boolean ready(Pod pod) {
-        return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return InCluster.ready(pod);
     }
-
-
-
 
     /** Polls every 50 ms until the condition holds, failing after the deadline. */
     private static <T> T until(String what, Duration deadline, Supplier<T> read, Predicate<T> condition) {
