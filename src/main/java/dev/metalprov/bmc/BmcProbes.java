@@ -2,7 +2,10 @@ package dev.metalprov.bmc;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -64,8 +67,8 @@ public class BmcProbes {
     }
 
     /** Drops the probes of BMCs that no longer exist, keeping only those of these BMCs. */
-    public void retainOnly(java.util.Collection<BMC> bmcs) {
-        java.util.Set<String> keys = new java.util.HashSet<>();
+    public void retainOnly(Collection<BMC> bmcs) {
+        Set<String> keys = new HashSet<>();
         bmcs.forEach(bmc -> keys.add(key(bmc)));
         probes.keySet().retainAll(keys);
     }

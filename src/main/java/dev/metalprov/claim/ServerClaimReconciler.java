@@ -154,8 +154,19 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
             // its status, and the operator stands down until the server is unparked, as upstream does.
             return UpdateControl.noUpdate();
         }
+        if (holding.retry().isPresent()) {
+            // A bind whose answer was lost is tried again on the same server only, so that the claim
+            // can only ever end up with that one; refused, the write may have been ours: wait and see.
+            held = binder.tryBind(claim, holding.retry().get(), context, servers);
+            if (held.isEmpty()) {
+                return UpdateControl.<ServerClaim> noUpdate().rescheduleAfter(CACHE_CATCH_UP.toMillis());
+            }
+            metrics.bindAttempt(ClaimMetrics.BindOutcome.BOUND);
+            events.normal(claim, SERVER_BOUND, "bound to server " + held.get().getMetadata().getName());
+            metrics.bound(sinceCreation(claim));
+        }
         if (held.isEmpty()) {
-            Binding binding = bind(claim, context, holding.retry());
+            Binding binding = bind(claim, context);
             if (binding.server().isEmpty()) {
                 return unbound(claim, before, binding);
             }
@@ -172,19 +183,9 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
 
     /**
      * Picks a server with the policy and binds it with an optimistic write; a lost race means
-     * picking again among the rest. A bind whose answer was lost is tried again first, on the
-     * same server, so that the claim can only ever end up with that one.
+     * picking again among the rest.
      */
-    private Binding bind(ServerClaim claim, Context<ServerClaim> context, Optional<Server> retry) {
-        if (retry.isPresent()) {
-            Optional<Server> bound = binder.tryBind(claim, retry.get(), context, servers);
-            if (bound.isPresent()) {
-                metrics.bindAttempt(ClaimMetrics.BindOutcome.BOUND);
-                return new Binding(bound, null, null);
-            }
-            // Our earlier write may have been the one that made this fail: wait for the informer to say.
-            return new Binding(Optional.empty(), BIND_CONFLICT, "waiting for the outcome of an earlier bind");
-        }
+    private Binding bind(ServerClaim claim, Context<ServerClaim> context) {
         List<Server> known = servers.list().toList();
         if (policy.choose(claim, known).isEmpty()) {
             metrics.bindAttempt(ClaimMetrics.BindOutcome.NO_CANDIDATE);
@@ -466,5 +467,4 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
 
     private record Readiness(boolean ready, String reason, String message) {
     }
-
 }

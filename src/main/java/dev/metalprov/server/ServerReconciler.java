@@ -253,8 +253,8 @@ public class ServerReconciler implements Reconciler<Server> {
         if (!sweep.due(now)) {
             return;
         }
-        java.util.Set<String> keys = new java.util.HashSet<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> keys = new HashSet<>();
+        Set<String> names = new HashSet<>();
         context.getPrimaryCache().list().forEach(server -> {
             keys.add(BmcCommands.key(server));
             names.add(name(server));
