@@ -37,6 +37,7 @@ import dev.metalprov.redfish.BmcDirectory;
 import dev.metalprov.redfish.Inventory;
 import dev.metalprov.server.BmcException;
 import dev.metalprov.server.Operations;
+import dev.metalprov.operator.SharedItemStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -65,7 +66,7 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  */
 // Annotations wake a BMC too (ignore is lifted by removing one), so not only a new generation does.
 @ControllerConfiguration(name = BMCReconciler.NAME, generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = ActedOnChanges.class))
+        informer = @Informer(itemStore = SharedItemStore.class, onUpdateFilter = ActedOnChanges.class))
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "create" })
 @RBACRule(apiGroups = Metal.GROUP, resources = "bmcsecrets", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
@@ -121,6 +122,7 @@ public class BMCReconciler implements Reconciler<BMC> {
         secrets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(BMCSecret.class, BMC.class)
                         .withName("bmcsecrets")
+                        .withItemStore(new SharedItemStore<>())
                         .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
                                 .byIndex(BY_SECRET, secret.getMetadata().getName()).stream()
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -130,6 +132,7 @@ public class BMCReconciler implements Reconciler<BMC> {
         // only their coming and going matters here.
         servers = new InformerEventSource<>(InformerEventSourceConfiguration.from(Server.class, BMC.class)
                 .withName("servers")
+                .withItemStore(new SharedItemStore<>())
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BMC.class, true))
                 .withOnUpdateFilter((updated, old) -> false)
                 .build(), context);

@@ -21,6 +21,7 @@ import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.server.Operations;
+import dev.metalprov.operator.SharedItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -45,7 +46,7 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  */
 // Annotations wake a configuration too (ignore is lifted by removing one), so not only a new generation does.
 @ControllerConfiguration(name = BootConfigurationReconciler.NAME, generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = ActedOnChanges.class))
+        informer = @Informer(itemStore = SharedItemStore.class, onUpdateFilter = ActedOnChanges.class))
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "secrets", verbs = "get")
 @RBACRule(apiGroups = "", resources = "events", verbs = "create")
@@ -88,6 +89,7 @@ public class BootConfigurationReconciler implements Reconciler<ServerBootConfigu
         InformerEventSource<Server, ServerBootConfiguration> servers = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Server.class, ServerBootConfiguration.class)
                         .withName("servers")
+                        .withItemStore(new SharedItemStore<>())
                         .withOnUpdateFilter((updated, old) -> !Objects.equals(updated.getMetadata().getGeneration(),
                                 old.getMetadata().getGeneration()))
                         .withSecondaryToPrimaryMapper(server -> server.getSpec() == null

@@ -83,12 +83,14 @@ public class BootConfigurations {
         if (Objects.equals(specJson(current), specJson(desired)) && bootMethodOf(current).equals(bootMethodOf(desired))) {
             return Optional.of(current);
         }
-        current.setSpec(desired.getSpec());
-        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(current.getMetadata().getAnnotations(), Map.of()));
+        // The informer's object is shared by every controller that watches boot configurations: change a copy.
+        ServerBootConfiguration changed = client.getKubernetesSerialization().clone(current);
+        changed.setSpec(desired.getSpec());
+        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(changed.getMetadata().getAnnotations(), Map.of()));
         annotations.remove(Metal.BOOT_METHOD_ANNOTATION);
         bootMethodOf(desired).ifPresent(m -> annotations.put(Metal.BOOT_METHOD_ANNOTATION, m));
-        current.getMetadata().setAnnotations(annotations);
-        return Optional.of(context.resourceOperations().update(current, informer));
+        changed.getMetadata().setAnnotations(annotations);
+        return Optional.of(context.resourceOperations().update(changed, informer));
     }
 
     /** The boot method annotation, as written: the boot service judges its value. */

@@ -13,6 +13,7 @@ import dev.metalprov.common.Conditions;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.server.Parking;
 import dev.metalprov.server.ServerConditions;
+import dev.metalprov.operator.SharedItemStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -32,7 +33,7 @@ import io.javaoperatorsdk.operator.processing.event.source.filter.GenericFilter;
  * write before it could bind. Upstream deletes an ignored claim all the same, and so does this.
  */
 @ControllerConfiguration(name = ClaimReleaseReconciler.NAME, finalizerName = Metal.SERVER_CLAIM_FINALIZER,
-        informer = @Informer(genericFilter = ClaimReleaseReconciler.CarriesFinalizer.class))
+        informer = @Informer(itemStore = SharedItemStore.class, genericFilter = ClaimReleaseReconciler.CarriesFinalizer.class))
 public class ClaimReleaseReconciler implements Reconciler<ServerClaim>, Cleaner<ServerClaim> {
 
     public static final String NAME = "serverclaim-release";

@@ -39,6 +39,7 @@ import dev.metalprov.metrics.ClaimMetrics;
 import dev.metalprov.server.Operations;
 import dev.metalprov.server.Parking;
 import dev.metalprov.server.ServerConditions;
+import dev.metalprov.operator.SharedItemStore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -65,7 +66,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 // No finalizer is the SDK's here: the claim's goes on in the same write that records the bind, so
 // a bind costs no write of its own for it, and ClaimReleaseReconciler takes it off after the release.
 @ControllerConfiguration(name = ServerClaimReconciler.NAME, generationAwareEventProcessing = false,
-        informer = @Informer(onUpdateFilter = ActedOnChanges.class))
+        informer = @Informer(itemStore = SharedItemStore.class, onUpdateFilter = ActedOnChanges.class))
 // Beyond what the watched kinds give: bind servers, create boot configurations, check Ignition Secrets, record events.
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "update" })
 @RBACRule(apiGroups = Metal.GROUP, resources = "serverbootconfigurations", verbs = { "get", "list", "watch", "create", "update", "delete" })
@@ -120,6 +121,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
         context.getPrimaryCache().addIndexers(Map.of(ClaimsThatCouldUseServer.BY_SERVER_REF, ClaimsThatCouldUseServer::serverNamedBy));
         servers = new InformerEventSource<>(InformerEventSourceConfiguration.from(Server.class, ServerClaim.class)
                 .withName(SERVERS)
+                .withItemStore(new SharedItemStore<>())
                 .withSecondaryToPrimaryMapper(new ClaimsThatCouldUseServer(context.getPrimaryCache(), policy))
                 .build(), context);
         servers.addIndexers(Map.of(ServerIndex.BY_CLAIM, ServerIndex::claimOf));
@@ -130,6 +132,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
         bootConfigurationInformer = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ServerBootConfiguration.class, ServerClaim.class)
                         .withName(BOOT_CONFIGURATIONS)
+                        .withItemStore(new SharedItemStore<>())
                         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ServerClaim.class))
                         .build(),
                 context);

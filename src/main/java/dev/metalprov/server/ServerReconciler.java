@@ -38,8 +38,10 @@ import dev.metalprov.metrics.FleetGauges;
 import dev.metalprov.redfish.BmcAccessResolver;
 import dev.metalprov.redfish.BmcDirectory;
 import dev.metalprov.server.Observation.Failure;
+import dev.metalprov.operator.SharedItemStore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -64,7 +66,8 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * {@link Release}), {@link ReleasedState}, {@link ErrorState}, {@link ParkedState}; the
  * {@link ServerPlanner} puts operations of the annotation, parking and the indicator LED around them.
  */
-@ControllerConfiguration(name = ServerReconciler.NAME, generationAwareEventProcessing = false)
+@ControllerConfiguration(name = ServerReconciler.NAME, generationAwareEventProcessing = false,
+        informer = @Informer(itemStore = SharedItemStore.class))
 // Beyond what the watched kinds give: release servers, drop boot configurations, record events.
 @RBACRule(apiGroups = Metal.GROUP, resources = "servers", verbs = { "get", "list", "watch", "update", "patch" })
 @RBACRule(apiGroups = Metal.GROUP, resources = "serverbootconfigurations", verbs = { "get", "list", "watch", "delete" })
@@ -147,12 +150,14 @@ public class ServerReconciler implements Reconciler<Server> {
                         : List.of(server.getSpec().getBmc().getBmcSecretRef().getName())));
         claims = new InformerEventSource<>(InformerEventSourceConfiguration.from(ServerClaim.class, Server.class)
                 .withName("claims")
+                .withItemStore(new SharedItemStore<>())
                 .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(claim -> serversConcernedBy(claim, servers))
                 .build(), context);
         bootConfigurations = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(ServerBootConfiguration.class, Server.class)
                         .withName("bootconfigurations")
+                        .withItemStore(new SharedItemStore<>())
                         .withWatchAllNamespaces()
                         .withSecondaryToPrimaryMapper(sbc -> sbc.getSpec() == null || sbc.getSpec().getServerRef() == null
                                 ? Set.of()
@@ -162,11 +167,13 @@ public class ServerReconciler implements Reconciler<Server> {
         // A BMC that changes (fixed, or Connected again) wakes its servers at once.
         bmcs = new InformerEventSource<>(InformerEventSourceConfiguration.from(BMC.class, Server.class)
                 .withName("bmcs")
+                .withItemStore(new SharedItemStore<>())
                 .withSecondaryToPrimaryMapper(bmc -> ids(servers.byIndex(BY_BMC, bmc.getMetadata().getName())))
                 .build(), context);
         // So does a BMCSecret, for the servers that name it inline and those behind a BMC that does.
         bmcSecrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(BMCSecret.class, Server.class)
                 .withName("bmcsecrets")
+                .withItemStore(new SharedItemStore<>())
                 .withSecondaryToPrimaryMapper(secret -> serversUsing(secret, servers))
                 .build(), context);
         SimpleInboundEventSource<Server> answers = new SimpleInboundEventSource<>("bmc-answers");
