@@ -166,6 +166,53 @@ class ClaimBindingPolicyTest {
         assertTrue(second.isPresent() && !second.get().equals(first));
     }
 
+    @Test
+    void canServeJudgesAsWhyNotDoesForEveryMisfitAndTheirCombinations() {
+        // canServe tests in its own order, without messages; it must never disagree with whyNot.
+        LabelSelector rack = new LabelSelector();
+        rack.setMatchLabels(Map.of("rack", "a"));
+        List<ServerClaim> claims = new ArrayList<>();
+        for (String named : new String[] { null, "s", "other" }) {
+            for (LabelSelector selector : new LabelSelector[] { null, rack }) {
+                ServerClaim claim = claim("c", named, selector);
+                claim.getMetadata().setUid("uid-c");
+                claims.add(claim);
+                ServerClaim tolerant = claim("c", named, selector);
+                tolerant.getSpec().setTolerations(List.of(new Toleration("maintenance", TolerationOperator.EXISTS, null, null)));
+                claims.add(tolerant);
+            }
+        }
+        int judged = 0;
+        int servable = 0;
+        for (int variant = 0; variant < 1 << 7; variant++) {
+            Server server = server("s", (variant & 1) == 0 ? Map.of("rack", "a") : Map.of("rack", "b"));
+            if ((variant & 2) != 0) {
+                server.getStatus().setState(ServerState.RESERVED);
+            }
+            if ((variant & 4) != 0) {
+                server.getStatus().setPowerState(ServerPowerState.ON);
+            }
+            if ((variant & 8) != 0) {
+                server.getSpec().setUnclaimable(true);
+            }
+            if ((variant & 16) != 0) {
+                server.getSpec().setTaints(List.of(new Taint("maintenance", null, TaintEffect.NO_BIND)));
+            }
+            if ((variant & 32) != 0) {
+                ObjectReference ref = new ObjectReference("ns", (variant & 64) != 0 ? "c" : "someone-else");
+                ref.setUid((variant & 64) != 0 ? "uid-c" : "uid-x");
+                server.getSpec().setServerClaimRef(ref);
+            }
+            for (ServerClaim claim : claims) {
+                boolean can = policy.canServe(claim, server);
+                assertEquals(policy.whyNot(claim, server).isEmpty(), can, "variant " + variant + ": " + policy.whyNot(claim, server));
+                judged++;
+                servable += can ? 1 : 0;
+            }
+        }
+        assertTrue(servable > 0 && servable < judged, servable + " of " + judged + " servable: both answers occur");
+    }
+
     static Server server(String name, Map<String, String> labels) {
         Server server = new Server();
         server.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(labels).build());
