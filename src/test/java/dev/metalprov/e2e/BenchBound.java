@@ -157,9 +157,8 @@ final class BenchBound {
 
     /** Deletes what one level made and waits until it is gone, so that the operator never sees it. */
     private static void remove(ControlPlane plane, KubernetesClient client, String tag) {
-        // kubectl rather than the client: a collection delete of thousands outlasts a client's request timeout.
         plane.kubectl("delete", "namespace", tag, "--wait=false", "--ignore-not-found").orFail("deleting " + tag);
-        plane.kubectl("delete", "servers", "-l", "bench-bound=" + tag, "--wait=false").orFail("deleting the servers of " + tag);
+        plane.deleteCollection("servers", "bench-bound=" + tag);
         org.awaitility.Awaitility.await("the objects of " + tag + " to be deleted").atMost(Duration.ofMinutes(10))
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> client.resources(Server.class).withLabel("bench-bound", tag).list().getItems().isEmpty()

@@ -527,8 +527,10 @@ public final class ScaleBenchmark {
 
             // Release: every claim deleted, every server recycled.
             Instant releaseStart = Instant.now();
-            // kubectl rather than the client: a collection delete of thousands outlasts the client's request timeout.
-            plane.kubectl("delete", "serverclaims", "--all", "-n", rack, "--wait=false").orFail("deleting the claims");
+            // One request per claim, as many in flight as when they were created: a collection delete of
+            // thousands outlasts a request timeout, and kubectl deletes one at a time.
+            parallel(size, result.creationConcurrency, i -> stage.bench().resources(ServerClaim.class).inNamespace(rack)
+                    .withName("claim-" + i).delete());
             until("release: all " + size + " servers Available again", deadline,
                     () -> claimsPresent.isEmpty() && available(servers) == size,
                     () -> claimsPresent.size() + " claims left, " + available(servers) + " of " + size + " Available");
@@ -601,8 +603,8 @@ public final class ScaleBenchmark {
     private static void cleanUp(ControlPlane plane, String rack, int size) {
         KubernetesClient admin = plane.admin();
         plane.kubectl("delete", "namespace", rack, "--wait=false", "--ignore-not-found").orFail("deleting the claims' namespace");
-        plane.kubectl("delete", "bmcs", "-l", "bench=" + rack, "--wait=false").orFail("deleting the BMCs");
-        plane.kubectl("delete", "servers", "-l", "bench=" + rack, "--wait=false").orFail("deleting the servers");
+        plane.deleteCollection("bmcs", "bench=" + rack);
+        plane.deleteCollection("servers", "bench=" + rack);
         try {
             until("the servers of " + rack + " to be deleted", deadline(size),
                     () -> admin.resources(Server.class).withLabel("bench", rack).list().getItems().isEmpty()
