@@ -206,6 +206,7 @@ public final class ScaleBenchmark {
             Map<String, String> settings = new HashMap<>(boot.operatorSettings());
             settings.put("METAL_POWER_POLL_INTERVAL", "1s");
             settings.put("METAL_RELEASE_CHECK_INTERVAL", "1s");
+            settings.putAll(operatorEnvironment());
             io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setUseDaemonThread(true));
             parts.push(vertx::close);
             KubernetesClient bench = started(parts, BenchBound.client(plane.admin(), vertx));
@@ -406,6 +407,18 @@ public final class ScaleBenchmark {
                 // Keep stopping the rest.
             }
         }
+    }
+
+    /** Settings for the operator beyond the benchmark's, as environment variables: {@code -Dbenchmark.operator-env=K=V,K2=V2}. */
+    static Map<String, String> operatorEnvironment() {
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (String pair : System.getProperty("benchmark.operator-env", "").split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                env.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+            }
+        }
+        return env;
     }
 
     private static List<Integer> sizes() {
@@ -832,6 +845,11 @@ public final class ScaleBenchmark {
                 benchmark's watch sees the last claim Bound. Settings: power poll interval 1 s, release
                 check interval 1 s; everything else at its default.
                 """);
+        if (!operatorEnvironment().isEmpty()) {
+            text.append("\n**Changed for this run** (`-Dbenchmark.operator-env`): ").append(operatorEnvironment().entrySet().stream()
+                    .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`").collect(java.util.stream.Collectors.joining(", ")))
+                    .append(".\n");
+        }
         text.append("\nThe operator ran with the heap the shipped Deployment gives it: deploy/base sets a memory\n")
                 .append("limit of ").append(jvm.memoryLimitMiB()).append(" MiB, and the image's run-java.sh gives the heap ")
                 .append(fmt(jvm.maxMemRatio())).append(" % of it\n(`JAVA_MAX_MEM_RATIO`), with its default GC options. ")
