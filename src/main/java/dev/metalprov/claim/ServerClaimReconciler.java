@@ -33,13 +33,13 @@ import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.metadata.MetadataCallers;
-import dev.metalprov.metadata.UserDataSecrets;
 import dev.metalprov.metadata.UserDataSecrets.UserData;
+import dev.metalprov.metadata.UserDataSecrets;
 import dev.metalprov.metrics.ClaimMetrics;
+import dev.metalprov.operator.SharedItemStore;
 import dev.metalprov.server.Operations;
 import dev.metalprov.server.Parking;
 import dev.metalprov.server.ServerConditions;
-import dev.metalprov.operator.SharedItemStore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -90,6 +90,9 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
     HeldServers heldServers;
 
     @Inject
+    FreeServers freeServers;
+
+    @Inject
     BootConfigurations bootConfigurations;
 
     @Inject
@@ -126,6 +129,8 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
                 .build(), context);
         servers.addIndexers(Map.of(ServerIndex.BY_CLAIM, ServerIndex::claimOf));
         heldServers.attach(servers);
+        FreeServers.index(servers);
+        freeServers.attach(servers);
         // The metadata service knows a machine by its address and finds its claim in these same caches.
         MetadataCallers.indexByAddress(servers);
         metadataCallers.attach(context.getPrimaryCache(), servers);
@@ -185,24 +190,22 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
     }
 
     /**
-     * Picks a server with the policy and binds it with an optimistic write; a lost race means
+     * Picks a free server with the policy and binds it with an optimistic write; a lost race means
      * picking again among the rest.
      */
     private Binding bind(ServerClaim claim, Context<ServerClaim> context) {
-        List<Server> known = servers.list().toList();
-        if (policy.choose(claim, known).isEmpty()) {
-            metrics.bindAttempt(ClaimMetrics.BindOutcome.NO_CANDIDATE);
-            return nothingToBind(claim, known);
-        }
         Set<String> lost = new HashSet<>();
         for (int attempt = 0; attempt < config.bindAttempts(); attempt++) {
-            Optional<Server> choice = policy.choose(claim,
-                    known.stream().filter(server -> !lost.contains(server.getMetadata().getName())).toList());
+            Optional<Server> choice = freeServers.choose(claim, lost);
+            if (choice.isEmpty() && attempt == 0) {
+                metrics.bindAttempt(ClaimMetrics.BindOutcome.NO_CANDIDATE);
+                return nothingToBind(claim, servers.list().toList());
+            }
             if (choice.isEmpty()) {
                 break;
             }
             String name = choice.get().getMetadata().getName();
-            // The SDK's copy includes the operator's own latest write, which the listing may not yet.
+            // The SDK's copy includes the operator's own latest write, which the index may not yet.
             Server latest = servers.get(new ResourceID(name)).orElse(choice.get());
             Optional<Server> bound = binder.tryBind(claim, latest, context, servers);
             if (bound.isPresent()) {
