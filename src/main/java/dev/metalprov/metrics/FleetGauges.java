@@ -1,6 +1,8 @@
 package dev.metalprov.metrics;
 
-import java.util.Objects;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -20,9 +22,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The fleet at a glance, counted from the informer caches at scrape time: claims by phase,
- * servers by state and by power state, BMCs by readiness. Every label value is one of an
- * enum's, registered once, so no series is ever left behind for an object that is gone.
+ * The fleet at a glance, counted from the informer caches at scrape time, at most once a second:
+ * claims by phase, servers by state and by power state, BMCs by readiness. Every label value is
+ * one of an enum's, registered once, so no series is ever left behind for an object that is gone.
  */
 @ApplicationScoped
 public class FleetGauges {
@@ -40,6 +42,7 @@ public class FleetGauges {
     private final AtomicReference<Cache<Server>> servers = new AtomicReference<>();
     private final AtomicReference<Cache<ServerClaim>> claims = new AtomicReference<>();
     private final AtomicReference<Cache<BMC>> bmcs = new AtomicReference<>();
+    private final Map<String, Tally<?>> tallies = new ConcurrentHashMap<>();
     private volatile boolean registered;
 
     /** Called by the reconcilers when their caches exist (again, after a restart of the operator). */
@@ -69,6 +72,7 @@ public class FleetGauges {
                 "metal.claims.power.pending", "metal.bmcs.by.ready" }) {
             registry.find(name).meters().forEach(registry::remove);
         }
+        tallies.clear();
         for (ServerState state : ServerState.values()) {
             gauge("metal.servers.by.state", "Servers in each lifecycle state", "state", state.value(),
                     servers, s -> s.getStatus() == null ? ServerState.INITIAL : s.getStatus().getState(), state);
@@ -103,11 +107,58 @@ public class FleetGauges {
                 .orElse(null);
     }
 
+    @SuppressWarnings("unchecked")
     private <T, V> void gauge(String name, String description, String tag, String value, AtomicReference<Cache<T>> cache,
             Function<T, V> property, V wanted) {
-        Gauge.builder(name, cache, c -> c.get() == null ? 0 : c.get().list(o -> Objects.equals(property.apply(o), wanted)).count())
+        // One tally per metric: every series of a metric counts the same property of the same cache.
+        Tally<T> tally = (Tally<T>) tallies.computeIfAbsent(name, n -> new Tally<>(cache, property));
+        Gauge.builder(name, tally, t -> t.count(wanted))
                 .description(description)
                 .tag(tag, value)
                 .register(registry);
+    }
+
+    /**
+     * The objects of one cache counted by one property, in one pass for all the gauges of a metric
+     * and at most once a second: a scrape reads every series of it, and the fleet may be thousands.
+     */
+    static final class Tally<T> {
+        private static final long FRESH_NANOS = 1_000_000_000L;
+
+        private final AtomicReference<Cache<T>> cache;
+        private final Function<T, ?> property;
+        private Map<Object, Long> counts = Map.of();
+        private long takenAt;
+        private boolean taken;
+
+        Tally(AtomicReference<Cache<T>> cache, Function<T, ?> property) {
+            this.cache = cache;
+            this.property = property;
+        }
+
+        synchronized double count(Object wanted) {
+            long now = System.nanoTime();
+            if (!taken || now - takenAt > FRESH_NANOS) {
+                counts = take();
+                takenAt = now;
+                taken = true;
+            }
+            return counts.getOrDefault(wanted, 0L);
+        }
+
+        private Map<Object, Long> take() {
+            Cache<T> objects = cache.get();
+            if (objects == null) {
+                return Map.of();
+            }
+            Map<Object, Long> counted = new HashMap<>();
+            try {
+                objects.list().forEach(object -> counted.merge(property.apply(object), 1L, Long::sum));
+            } catch (RuntimeException e) {
+                // The informers have not started yet (the SDK's cache answers with an exception): none seen.
+                return Map.of();
+            }
+            return counted;
+        }
     }
 }
