@@ -47,6 +47,7 @@ final class BenchAudit {
 
     private final Path log;
     private final List<Request> requests = new ArrayList<>();
+    private static final int CHUNK = 64 * 1024 * 1024;
     private long offset;
 
     BenchAudit(Path log) {
@@ -72,25 +73,36 @@ final class BenchAudit {
         }
     }
 
-    /** Reads what the API server has appended since the last call. */
+    /**
+     * Reads what the API server has appended since the last call, a chunk at a time: at 10,000
+     * claims the log grows by gigabytes, more than one array or string holds.
+     */
     synchronized void read() {
         if (!Files.exists(log)) {
             return;
         }
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            file.seek(offset);
-            byte[] rest = new byte[(int) Math.min(Integer.MAX_VALUE - 16, file.length() - offset)];
-            file.readFully(rest);
-            String text = new String(rest, StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
-            if (end < 0) {
-                return;
-            }
-            // Only whole lines: the API server may be writing the last one.
-            offset += text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length;
-            for (String line : text.substring(0, end).split("\n")) {
-                if (!line.isBlank()) {
-                    parse(line);
+            byte[] chunk = new byte[CHUNK];
+            for (long unread = file.length() - offset; unread > 0; unread = file.length() - offset) {
+                file.seek(offset);
+                int length = (int) Math.min(CHUNK, unread);
+                file.readFully(chunk, 0, length);
+                // Only whole lines: the API server may be writing the last one.
+                int end = length - 1;
+                while (end >= 0 && chunk[end] != '\n') {
+                    end--;
+                }
+                if (end < 0) {
+                    if (length == CHUNK) {
+                        throw new IllegalStateException("an audit event longer than " + CHUNK + " bytes in " + log);
+                    }
+                    return;
+                }
+                offset += end + 1;
+                for (String line : new String(chunk, 0, end, StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        parse(line);
+                    }
                 }
             }
         } catch (IOException e) {

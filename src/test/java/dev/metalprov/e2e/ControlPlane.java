@@ -133,7 +133,9 @@ final class ControlPlane implements AutoCloseable {
         if (auditPolicy != null) {
             Files.createDirectories(auditLog().getParent());
             apiServer.addAll(List.of("--audit-policy-file=" + auditPolicy.toAbsolutePath(), "--audit-log-path=" + auditLog(),
-                    "--audit-log-format=json", "--audit-log-maxsize=0"));
+                    "--audit-log-format=json",
+                    // Never rotated (0 means the 100 MB default): the benchmark reads one file to the end.
+                    "--audit-log-maxsize=1000000"));
         }
         processes.add(Processes.start("kube-apiserver", apiServer, Map.of(), work.resolve("logs")));
         awaitReady();
