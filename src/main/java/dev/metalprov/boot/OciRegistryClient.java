@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metalprov.boot.BootImage.Layer;
 import dev.metalprov.boot.BootImage.Source;
 import dev.metalprov.boot.ImageException.Reason;
+import dev.metalprov.redfish.IdleConnections;
 
 /**
  * Speaks the OCI distribution API to read an image's manifest: an image index is narrowed to
@@ -69,6 +70,7 @@ public class OciRegistryClient {
         this.timeout = timeout;
         this.clock = clock;
         // Redirects are followed by hand: a blob store behind a redirect must not see the registry's token.
+        IdleConnections.limit();
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
