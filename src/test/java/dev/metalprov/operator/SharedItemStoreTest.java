@@ -1,20 +1,17 @@
 package dev.metalprov.operator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.metalprov.api.v1alpha1.Server;
@@ -52,7 +49,7 @@ class SharedItemStoreTest {
     Operator operator;
 
     @Test
-    void theControllersCachesOfOneKindHoldOneInstance() throws Exception {
+    void theControllersCachesOfOneKindHoldOneInstance() {
         Server server = new Server();
         server.setMetadata(new ObjectMetaBuilder().withName("shared-cache-server").build());
         ServerSpec spec = new ServerSpec();
@@ -91,20 +88,11 @@ class SharedItemStoreTest {
      * and answers every copy they hold.
      */
     private List<HasMetadata> sameVersionEverywhere(Class<? extends HasMetadata> kind, ResourceID id, int expected,
-            String... controllers) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        List<HasMetadata> copies = List.of();
-        while (Instant.now().isBefore(deadline)) {
-            copies = copies(kind, id, controllers);
-            Set<String> versions = copies.stream().map(c -> c.getMetadata().getResourceVersion()).collect(Collectors.toSet());
-            if (copies.size() == expected && versions.size() == 1) {
-                return copies;
-            }
-            Thread.sleep(50);
-        }
-        assertEquals(expected, copies.size(), "every cache has the object at one version: " + copies.stream()
-                .map(c -> c.getMetadata().getResourceVersion()).toList());
-        return copies;
+            String... controllers) {
+        return Awaitility.await("every cache holding " + id + " at one version").atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> copies(kind, id, controllers), copies -> copies.size() == expected
+                        && copies.stream().map(c -> c.getMetadata().getResourceVersion()).distinct().count() == 1);
     }
 
     private List<HasMetadata> copies(Class<? extends HasMetadata> kind, ResourceID id, String... controllers) {
