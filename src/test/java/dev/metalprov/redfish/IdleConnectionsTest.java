@@ -22,7 +22,7 @@ class IdleConnectionsTest {
     void idleConnectionsAreKeptSecondsNotTwentyMinutes() {
         System.clearProperty(IdleConnections.PROPERTY);
         IdleConnections.limit();
-        assertEquals("30", System.getProperty(IdleConnections.PROPERTY));
+        assertEquals("10", System.getProperty(IdleConnections.PROPERTY));
     }
 
     @Test
