@@ -27,7 +27,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * from the machine's memory, so the limit is passed as {@code -XX:MaxRAM} (which also gives the
  * initial heap of a container that size) and the resulting maximum as an explicit {@code -Xmx}.
  * Options the Deployment sets itself in {@code JAVA_OPTS}, {@code JAVA_OPTS_APPEND} or
- * {@code JAVA_TOOL_OPTIONS} come last and so win.
+ * {@code JAVA_TOOL_OPTIONS} come last and so win. Variables that tune the C library under the JVM
+ * ({@code MALLOC_*}) are handed on as they are, for the operator's process environment.
  */
 final class DeploymentJvm {
 
@@ -37,7 +38,7 @@ final class DeploymentJvm {
             "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4", "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError");
 
     /** What was read from the Deployment and the options made from it. */
-    record Options(long memoryLimitBytes, double maxMemRatio, List<String> jvmOptions) {
+    record Options(long memoryLimitBytes, double maxMemRatio, List<String> jvmOptions, Map<String, String> nativeEnvironment) {
 
         long maxHeapMiB() {
             return (long) (memoryLimitBytes * maxMemRatio / 100) / (1024 * 1024);
@@ -74,7 +75,13 @@ final class DeploymentJvm {
                 : DEFAULT_MAX_MEM_RATIO;
         List<String> options = new ArrayList<>();
         options.add("-XX:MaxRAM=" + limitBytes);
-        Options sized = new Options(limitBytes, ratio, options);
+        Map<String, String> nativeEnvironment = new java.util.TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("MALLOC_")) {
+                nativeEnvironment.put(name, value);
+            }
+        });
+        Options sized = new Options(limitBytes, ratio, options, nativeEnvironment);
         options.add("-Xmx" + sized.maxHeapMiB() + "m");
         options.addAll(IMAGE_GC_OPTIONS);
         for (String name : List.of("JAVA_OPTS", "JAVA_OPTS_APPEND", "JAVA_TOOL_OPTIONS")) {
@@ -82,6 +89,6 @@ final class DeploymentJvm {
                 Arrays.stream(env.get(name).trim().split("\\s+")).filter(o -> !o.isEmpty()).forEach(options::add);
             }
         }
-        return new Options(limitBytes, ratio, List.copyOf(options));
+        return new Options(limitBytes, ratio, List.copyOf(options), Map.copyOf(nativeEnvironment));
     }
 }

@@ -206,6 +206,7 @@ public final class ScaleBenchmark {
             Map<String, String> settings = new HashMap<>(boot.operatorSettings());
             settings.put("METAL_POWER_POLL_INTERVAL", "1s");
             settings.put("METAL_RELEASE_CHECK_INTERVAL", "1s");
+            settings.putAll(jvm.nativeEnvironment());
             settings.putAll(operatorEnvironment());
             io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setUseDaemonThread(true));
             parts.push(vertx::close);
@@ -863,7 +864,11 @@ public final class ScaleBenchmark {
                 .append(fmt(jvm.maxMemRatio())).append(" % of it\n(`JAVA_MAX_MEM_RATIO`), with its default GC options. ")
                 .append("The operator's JVM (Java ").append(System.getProperty("java.specification.version"))
                 .append(" here, 21 in the image) was\nstarted with:\n\n```\n").append(String.join(" ", jvm.jvmOptions()))
-                .append("\n```\n\nand, as the image does, with a class data sharing archive that the same JVM wrote from the\n")
+                .append("\n```\n\n")
+                .append(jvm.nativeEnvironment().isEmpty() ? "" : "in an environment with the Deployment's "
+                        + jvm.nativeEnvironment().entrySet().stream().map(e -> "`" + e.getKey() + "=" + e.getValue() + "`")
+                                .collect(java.util.stream.Collectors.joining(", ")) + ", ")
+                .append("and, as the image does, with a class data sharing archive that the same JVM wrote from the\n")
                 .append("packaged jar (`-XX:SharedArchiveFile=... -Xshare:on`; docs/packaging.md), except in the column\n")
                 .append("marked \"no CDS archive\". Outside a container nothing enforces the memory limit: a peak\n")
                 .append("resident memory above it is what would have had the pod killed.\n\n");

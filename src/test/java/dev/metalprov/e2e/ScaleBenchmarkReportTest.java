@@ -19,6 +19,8 @@ class ScaleBenchmarkReportTest {
         assertTrue(options.jvmOptions().contains("-XX:MaxRAM=" + limit), options.jvmOptions().toString());
         long expectedHeapMiB = (long) (limit * DeploymentJvm.DEFAULT_MAX_MEM_RATIO / 100) / (1024 * 1024);
         assertTrue(options.jvmOptions().contains("-Xmx" + expectedHeapMiB + "m"), options.jvmOptions().toString());
+        // The C library's settings reach the operator's process as the container's do.
+        assertEquals(Map.of("MALLOC_ARENA_MAX", "2"), options.nativeEnvironment());
     }
 
     @Test
