@@ -2,6 +2,7 @@ package dev.metalprov.server;
 
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.List;
 
 import dev.metalprov.api.v1alpha1.IndicatorLED;
 import dev.metalprov.api.v1alpha1.NetworkInterface;
@@ -30,8 +31,14 @@ final class InventoryStatus {
             Arrays.stream(IndicatorLED.values()).filter(l -> l.value().equals(system.indicatorLED())).findFirst()
                     .ifPresent(status::setIndicatorLED);
         }
-        status.setProcessors(system.processors().stream().map(InventoryStatus::processor).toList());
-        status.setNetworkInterfaces(system.nics().stream().map(InventoryStatus::networkInterface).toList());
+        // None reported is left out, as the status is stored: an empty list here would make every pass
+        // look like a change and send a status patch that changes nothing.
+        status.setProcessors(noneAsNull(system.processors().stream().map(InventoryStatus::processor).toList()));
+        status.setNetworkInterfaces(noneAsNull(system.nics().stream().map(InventoryStatus::networkInterface).toList()));
+    }
+
+    private static <T> List<T> noneAsNull(List<T> items) {
+        return items.isEmpty() ? null : items;
     }
 
     private static Processor processor(Inventory.ProcessorInfo p) {
