@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.metalprov.boot.BootImage.Layer;
 import dev.metalprov.boot.BootImage.Source;
 import dev.metalprov.boot.ImageException.Reason;
-import dev.metalprov.redfish.IdleConnections;
+import dev.metalprov.redfish.JdkHttpConnections;
 
 /**
  * Speaks the OCI distribution API to read an image's manifest: an image index is narrowed to
@@ -70,7 +70,7 @@ public class OciRegistryClient {
         this.timeout = timeout;
         this.clock = clock;
         // Redirects are followed by hand: a blob store behind a redirect must not see the registry's token.
-        IdleConnections.limit();
+        JdkHttpConnections.limit();
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 

@@ -84,7 +84,7 @@ public final class RedfishTransport implements AutoCloseable {
     }
 
     private HttpClient build(BmcAccess access) {
-        IdleConnections.limit();
+        JdkHttpConnections.limit();
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .executor(executor)
                 .connectTimeout(settings.connectTimeout())

@@ -45,9 +45,10 @@ final class BenchAudit {
         }
     }
 
+    private static final int CHUNK = 64 * 1024 * 1024;
+
     private final Path log;
     private final List<Request> requests = new ArrayList<>();
-    private static final int CHUNK = 64 * 1024 * 1024;
     private long offset;
 
     BenchAudit(Path log) {

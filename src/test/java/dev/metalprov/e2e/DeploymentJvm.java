@@ -75,12 +75,9 @@ final class DeploymentJvm {
                 : DEFAULT_MAX_MEM_RATIO;
         List<String> options = new ArrayList<>();
         options.add("-XX:MaxRAM=" + limitBytes);
-        Map<String, String> nativeEnvironment = new java.util.TreeMap<>();
-        env.forEach((name, value) -> {
-            if (name.startsWith("MALLOC_")) {
-                nativeEnvironment.put(name, value);
-            }
-        });
+        Map<String, String> nativeEnvironment = env.entrySet().stream().filter(e -> e.getKey().startsWith("MALLOC_"))
+                // Sorted, so that the report names them in the same order every run.
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> b, java.util.TreeMap::new));
         Options sized = new Options(limitBytes, ratio, options, nativeEnvironment);
         options.add("-Xmx" + sized.maxHeapMiB() + "m");
         options.addAll(IMAGE_GC_OPTIONS);
@@ -89,6 +86,6 @@ final class DeploymentJvm {
                 Arrays.stream(env.get(name).trim().split("\\s+")).filter(o -> !o.isEmpty()).forEach(options::add);
             }
         }
-        return new Options(limitBytes, ratio, List.copyOf(options), Map.copyOf(nativeEnvironment));
+        return new Options(limitBytes, ratio, List.copyOf(options), nativeEnvironment);
     }
 }

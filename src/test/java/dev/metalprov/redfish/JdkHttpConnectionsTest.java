@@ -10,9 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class IdleConnectionsTest {
+class JdkHttpConnectionsTest {
 
-    private static final List<String> PROPERTIES = List.of(IdleConnections.PROPERTY, IdleConnections.BUFFER_PROPERTY);
+    private static final List<String> PROPERTIES = List.of(JdkHttpConnections.KEEPALIVE_PROPERTY, JdkHttpConnections.BUFFER_PROPERTY);
     private final Map<String, String> before = new HashMap<>();
 
     @BeforeEach
@@ -34,17 +34,17 @@ class IdleConnectionsTest {
     @Test
     void idleConnectionsAreKeptSecondsNotTwentyMinutesWithSmallReadBuffers() {
         PROPERTIES.forEach(System::clearProperty);
-        IdleConnections.limit();
-        assertEquals("10", System.getProperty(IdleConnections.PROPERTY));
-        assertEquals("4096", System.getProperty(IdleConnections.BUFFER_PROPERTY));
+        JdkHttpConnections.limit();
+        assertEquals("10", System.getProperty(JdkHttpConnections.KEEPALIVE_PROPERTY));
+        assertEquals("4096", System.getProperty(JdkHttpConnections.BUFFER_PROPERTY));
     }
 
     @Test
     void valuesGivenOnTheCommandLineWin() {
-        System.setProperty(IdleConnections.PROPERTY, "600");
-        System.setProperty(IdleConnections.BUFFER_PROPERTY, "65536");
-        IdleConnections.limit();
-        assertEquals("600", System.getProperty(IdleConnections.PROPERTY));
-        assertEquals("65536", System.getProperty(IdleConnections.BUFFER_PROPERTY));
+        System.setProperty(JdkHttpConnections.KEEPALIVE_PROPERTY, "600");
+        System.setProperty(JdkHttpConnections.BUFFER_PROPERTY, "65536");
+        JdkHttpConnections.limit();
+        assertEquals("600", System.getProperty(JdkHttpConnections.KEEPALIVE_PROPERTY));
+        assertEquals("65536", System.getProperty(JdkHttpConnections.BUFFER_PROPERTY));
     }
 }

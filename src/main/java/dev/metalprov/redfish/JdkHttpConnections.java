@@ -18,18 +18,18 @@ package dev.metalprov.redfish;
  * <p>The JDK reads both settings once, when its first client is built, so every builder of a JDK
  * client calls {@link #limit()} first; a value given on the command line wins.
  */
-public final class IdleConnections {
+public final class JdkHttpConnections {
 
-    static final String PROPERTY = "jdk.httpclient.keepalive.timeout";
+    static final String KEEPALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
     static final String SECONDS = "10";
     static final String BUFFER_PROPERTY = "jdk.httpclient.bufsize";
     static final String BUFFER_BYTES = "4096";
 
-    private IdleConnections() {
+    private JdkHttpConnections() {
     }
 
     public static void limit() {
-        setUnlessGiven(PROPERTY, SECONDS);
+        setUnlessGiven(KEEPALIVE_PROPERTY, SECONDS);
         setUnlessGiven(BUFFER_PROPERTY, BUFFER_BYTES);
     }
 
