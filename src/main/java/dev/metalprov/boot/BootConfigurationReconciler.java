@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
 import dev.metalprov.api.v1alpha1.ServerBootConfigurationStatus;
 import dev.metalprov.boot.IgnitionSecrets.Ignition;
+import dev.metalprov.claim.BindingFirst;
 import dev.metalprov.common.ActedOnChanges;
 import dev.metalprov.common.Conditions;
 import dev.metalprov.common.Events;
@@ -31,6 +33,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
@@ -78,6 +81,11 @@ public class BootConfigurationReconciler implements Reconciler<ServerBootConfigu
     @Inject
     Clock clock;
 
+    @Inject
+    BindingFirst bindingFirst;
+
+    private BindingFirst.Holder heldForBinds;
+
     @Override
     public List<EventSource<?, ServerBootConfiguration>> prepareEventSources(EventSourceContext<ServerBootConfiguration> context) {
         if (!config.boot().enabled()) {
@@ -100,7 +108,9 @@ public class BootConfigurationReconciler implements Reconciler<ServerBootConfigu
                 context);
         BootTargets.indexByUuid(servers);
         targets.attach(context.getPrimaryCache(), servers);
-        return List.of(servers);
+        SimpleInboundEventSource<ServerBootConfiguration> bindingDone = new SimpleInboundEventSource<>("binding-done");
+        heldForBinds = bindingFirst.holder(NAME, bindingDone::propagateEvent);
+        return List.of(servers, bindingDone);
     }
 
     @Override
@@ -109,6 +119,13 @@ public class BootConfigurationReconciler implements Reconciler<ServerBootConfigu
         if (!config.boot().enabled() || Operations.ignored(configuration)) {
             // Off, or upstream's ignore: the configuration is left alone while it is set.
             return UpdateControl.noUpdate();
+        }
+        // A configuration not answered yet waits while claims wait for their bind (BindingFirst).
+        Optional<Duration> held = configuration.getStatus() != null && configuration.getStatus().getState() == BootConfigurationState.READY
+                ? Optional.empty()
+                : heldForBinds.hold(ResourceID.fromResource(configuration));
+        if (held.isPresent()) {
+            return UpdateControl.<ServerBootConfiguration> noUpdate().rescheduleAfter(held.get().toMillis());
         }
         Check image = checkImage(configuration);
         Ignition ignition = ignitions.read(configuration);

@@ -54,6 +54,13 @@ public interface OperatorConfig {
     @WithDefault("5")
     int bindAttempts();
 
+    /**
+     * How long the work that follows a bind (the server's power-on, the built-in boot service's
+     * answer) may wait while other claims still wait for theirs ({@code claim.BindingFirst}); 0 never waits.
+     */
+    @WithDefault("2m")
+    Duration bindingFirstMaxHold();
+
     /** The built-in boot service. */
     Boot boot();
 

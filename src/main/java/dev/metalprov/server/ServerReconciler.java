@@ -25,8 +25,10 @@ import dev.metalprov.api.v1alpha1.ReclaimPolicy;
 import dev.metalprov.api.v1alpha1.Server;
 import dev.metalprov.api.v1alpha1.ServerBootConfiguration;
 import dev.metalprov.api.v1alpha1.ServerClaim;
+import dev.metalprov.api.v1alpha1.ServerPowerState;
 import dev.metalprov.api.v1alpha1.ServerState;
 import dev.metalprov.api.v1alpha1.ServerStatus;
+import dev.metalprov.claim.BindingFirst;
 import dev.metalprov.claim.ClaimBindingPolicy;
 import dev.metalprov.claim.ServerIndex;
 import dev.metalprov.common.Conditions;
@@ -117,12 +119,16 @@ public class ServerReconciler implements Reconciler<Server> {
     @Inject
     FleetGauges fleet;
 
+    @Inject
+    BindingFirst bindingFirst;
+
     private final Map<ServerState, StateHandler> handlers = new EnumMap<>(ServerState.class);
     private final PeriodicSweep sweep = new PeriodicSweep(SWEEP_INTERVAL);
     private InformerEventSource<ServerClaim, Server> claims;
     private InformerEventSource<ServerBootConfiguration, Server> bootConfigurations;
     private InformerEventSource<BMC, Server> bmcs;
     private InformerEventSource<BMCSecret, Server> bmcSecrets;
+    private BindingFirst.Holder heldForBinds;
     /** BMC objects and BMCSecrets from this controller's informer caches. */
     private final BmcDirectory directory = new BmcDirectory() {
         @Override
@@ -178,9 +184,12 @@ public class ServerReconciler implements Reconciler<Server> {
                 .build(), context);
         SimpleInboundEventSource<Server> answers = new SimpleInboundEventSource<>("bmc-answers");
         commands.onAnswer(server -> answers.propagateEvent(new ResourceID(server)));
+        bindingFirst.attach(claims);
+        SimpleInboundEventSource<Server> bindingDone = new SimpleInboundEventSource<>("binding-done");
+        heldForBinds = bindingFirst.holder(NAME, bindingDone::propagateEvent);
         fleet.observeServers(servers);
         fleet.observeClaims(claims);
-        return List.of(claims, bootConfigurations, bmcs, bmcSecrets, answers);
+        return List.of(claims, bootConfigurations, bmcs, bmcSecrets, answers, bindingDone);
     }
 
     private Set<ResourceID> serversUsing(BMCSecret secret, IndexerResourceCache<Server> servers) {
@@ -211,6 +220,10 @@ public class ServerReconciler implements Reconciler<Server> {
         if (Operations.ignored(server)) {
             // Upstream's meaning: leave the server alone while the annotation is set.
             return UpdateControl.noUpdate();
+        }
+        Optional<Duration> held = holdForBinds(server);
+        if (held.isPresent()) {
+            return UpdateControl.<Server> noUpdate().rescheduleAfter(held.get().toMillis());
         }
         Instant now = clock.instant();
         sweepIfDue(context, now);
@@ -249,6 +262,20 @@ public class ServerReconciler implements Reconciler<Server> {
         UpdateControl<Server> control = Objects.equals(before, json(server.getStatus())) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(server);
         return control.rescheduleAfter(Math.max(MIN_RECHECK.toMillis(), recheck.toMillis()));
+    }
+
+    /**
+     * A server just bound, not yet On, waits while other claims wait for their bind
+     * ({@link BindingFirst}); a release never waits, as waiting claims may want the server.
+     */
+    private Optional<Duration> holdForBinds(Server server) {
+        ServerStatus status = server.getStatus();
+        boolean poweringUp = status != null && (status.getState() == ServerState.AVAILABLE || status.getState() == ServerState.RESERVED)
+                && status.getPowerState() != ServerPowerState.ON;
+        if (!poweringUp || claimOf(server).filter(c -> c.getMetadata().getDeletionTimestamp() == null).isEmpty()) {
+            return Optional.empty();
+        }
+        return heldForBinds.hold(ResourceID.fromResource(server));
     }
 
     /**

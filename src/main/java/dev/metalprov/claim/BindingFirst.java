@@ -1,0 +1,170 @@
+package dev.metalprov.claim;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.metalprov.api.v1alpha1.ServerClaim;
+import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.server.Operations;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+
+/**
+ * Binding goes first. In a burst of claims the API server is the limit, and every write that
+ * follows a bind (the server's Reserved status, its network boot and power-on, the built-in boot
+ * service's answer, the claim's later conditions) takes a share of it from the binds still to
+ * come. So while claims wait for the operator's first answer, those passes are held: each
+ * controller's {@link Holder} keeps them, and they are woken together once no claim waits, or go
+ * on by themselves after {@code metal.binding-first-max-hold}. A bound server on real hardware
+ * takes minutes to boot; a bind is what a tenant waits for first.
+ *
+ * <p>A claim waits from its creation until its status has a phase (Bound, or Unbound with the
+ * reason). A claim nobody answers (the operator fails on it, or it is left alone with the ignore
+ * annotation) must not hold the fleet: ignored and deleted claims do not count, and no claim
+ * counts once it is older than the longest hold.
+ */
+@ApplicationScoped
+public class BindingFirst {
+
+    static final String UNANSWERED = "unanswered";
+    /** How often held passes look whether binding is over. */
+    static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
+    /** How long one look at the claims stands: every held pass asks, thousands in a burst. */
+    private static final Duration LOOK_STANDS = Duration.ofMillis(100);
+
+    @Inject
+    OperatorConfig config;
+
+    @Inject
+    Clock clock;
+
+    private volatile Supplier<List<ServerClaim>> unanswered = List::of;
+    private final Map<String, Holder> holders = new ConcurrentHashMap<>();
+    private final AtomicBoolean checkScheduled = new AtomicBoolean();
+    private volatile Look look;
+
+    private record Look(Instant at, boolean waiting) {
+    }
+
+    /** Reads the claims that wait through an index of this informer (added here, before it starts). */
+    public void attach(IndexerResourceCache<ServerClaim> claims) {
+        claims.addIndexers(Map.of(UNANSWERED, claim -> awaitsAnswer(claim) ? List.of(UNANSWERED) : List.of()));
+        attach(() -> claims.byIndex(UNANSWERED, UNANSWERED));
+    }
+
+    void attach(Supplier<List<ServerClaim>> claimsAwaitingAnswer) {
+        unanswered = claimsAwaitingAnswer;
+        look = null;
+    }
+
+    static boolean awaitsAnswer(ServerClaim claim) {
+        return (claim.getStatus() == null || claim.getStatus().getPhase() == null)
+                && claim.getMetadata().getDeletionTimestamp() == null && !Operations.ignored(claim);
+    }
+
+    /**
+     * The holder of one controller's passes; {@code wake} sends the event that reconciles a held
+     * resource again. A controller that starts anew replaces its holder of the same name.
+     */
+    public Holder holder(String name, Consumer<ResourceID> wake) {
+        Holder holder = new Holder(wake);
+        holders.put(name, holder);
+        return holder;
+    }
+
+    /** Whether some claim still waits for its first answer. */
+    public boolean claimsWaiting() {
+        return waiting(clock.instant());
+    }
+
+    private boolean waiting(Instant now) {
+        Look last = look;
+        if (last != null && now.isBefore(last.at().plus(LOOK_STANDS)) && !now.isBefore(last.at())) {
+            return last.waiting();
+        }
+        Instant oldest = now.minus(config.bindingFirstMaxHold());
+        boolean waiting = unanswered.get().stream().anyMatch(claim -> createdAfter(claim, oldest));
+        look = new Look(now, waiting);
+        return waiting;
+    }
+
+    private static boolean createdAfter(ServerClaim claim, Instant oldest) {
+        String created = claim.getMetadata().getCreationTimestamp();
+        // Without a creation time there is no telling how long it has waited: it holds nothing.
+        return created != null && Instant.parse(created).isAfter(oldest);
+    }
+
+    private void scheduleCheck() {
+        if (checkScheduled.compareAndSet(false, true)) {
+            Executor later = CompletableFuture.delayedExecutor(CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            later.execute(this::check);
+        }
+    }
+
+    /** Wakes every held pass once no claim waits; looks again later while one does. */
+    private void check() {
+        checkScheduled.set(false);
+        if (waiting(clock.instant())) {
+            if (holders.values().stream().anyMatch(Holder::holdsAny)) {
+                scheduleCheck();
+            }
+            return;
+        }
+        holders.values().forEach(Holder::wakeAll);
+    }
+
+    /** The passes of one controller held for binding. */
+    public final class Holder {
+        private final Consumer<ResourceID> wake;
+        /** When each held resource was first held: the limit counts from there. */
+        private final Map<ResourceID, Instant> since = new ConcurrentHashMap<>();
+
+        private Holder(Consumer<ResourceID> wake) {
+            this.wake = wake;
+        }
+
+        /**
+         * Empty when the pass of this resource may go on; otherwise it is held, and the time left
+         * until it goes on anyway (to look again then, should no wake come).
+         */
+        public Optional<Duration> hold(ResourceID id) {
+            Instant now = clock.instant();
+            Duration limit = config.bindingFirstMaxHold();
+            if (limit.isZero() || !waiting(now)) {
+                since.remove(id);
+                return Optional.empty();
+            }
+            Instant first = since.computeIfAbsent(id, key -> now);
+            Duration left = Duration.between(now, first.plus(limit));
+            // Registered first, then the check: a check that starts after this sees the resource.
+            scheduleCheck();
+            return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+        }
+
+        private boolean holdsAny() {
+            return !since.isEmpty();
+        }
+
+        private void wakeAll() {
+            for (ResourceID id : since.keySet()) {
+                if (since.remove(id) != null) {
+                    wake.accept(id);
+                }
+            }
+        }
+    }
+}

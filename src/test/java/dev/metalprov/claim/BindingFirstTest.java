@@ -1,0 +1,146 @@
+package dev.metalprov.claim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.metalprov.api.v1alpha1.ClaimPhase;
+import dev.metalprov.api.v1alpha1.Metal;
+import dev.metalprov.api.v1alpha1.ServerClaim;
+import dev.metalprov.api.v1alpha1.ServerClaimStatus;
+import dev.metalprov.common.OperatorConfig;
+import dev.metalprov.server.Operations;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+class BindingFirstTest {
+
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration LIMIT = Duration.ofMinutes(2);
+
+    /** The claims the operator knows; the index of claims awaiting an answer is this list filtered. */
+    private final List<ServerClaim> claims = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<ResourceID> woken = new LinkedBlockingQueue<>();
+    private final BindingFirst bindingFirst = new BindingFirst();
+    private final ResourceID server = new ResourceID("server-1");
+
+    @BeforeEach
+    void setUp() {
+        bindingFirst.config = config(LIMIT);
+        at(START);
+        bindingFirst.attach(() -> claims.stream().filter(BindingFirst::awaitsAnswer).toList());
+    }
+
+    @Test
+    void aPassWaitsWhileAClaimAwaitsItsBindAndIsWokenOnceItIsAnswered() throws InterruptedException {
+        ServerClaim claim = claim("new", START);
+        claims.add(claim);
+        BindingFirst.Holder holder = bindingFirst.holder("server", woken::add);
+
+        Optional<Duration> held = holder.hold(server);
+        assertEquals(Optional.of(LIMIT), held, "held, to look again at the limit at the latest");
+
+        answer(claim, ClaimPhase.BOUND);
+        at(START.plusSeconds(1));
+        assertEquals(server, woken.poll(10, TimeUnit.SECONDS), "woken once no claim waits");
+        assertEquals(Optional.empty(), holder.hold(server), "with nothing waiting, the pass goes on");
+    }
+
+    @Test
+    void aPassIsHeldNoLongerThanTheLimitWhenNoOneAnswersAClaim() {
+        claims.add(claim("stuck", START));
+        BindingFirst.Holder holder = bindingFirst.holder("server", woken::add);
+
+        assertEquals(Optional.of(LIMIT), holder.hold(server));
+        at(START.plusSeconds(90));
+        assertEquals(Optional.of(Duration.ofSeconds(30)), holder.hold(server), "the limit counts from the first hold");
+        at(START.plus(LIMIT).minusMillis(1));
+        assertTrue(bindingFirst.claimsWaiting());
+        at(START.plus(LIMIT).plusSeconds(1));
+        assertFalse(bindingFirst.claimsWaiting(), "a claim older than the limit holds nothing");
+        assertEquals(Optional.empty(), holder.hold(server));
+    }
+
+    @Test
+    void aPassHeldToItsLimitGoesOnWhileOthersAreStillHeld() {
+        BindingFirst.Holder holder = bindingFirst.holder("server", woken::add);
+        claims.add(claim("first", START));
+        holder.hold(server);
+        at(START.plus(LIMIT).minusSeconds(1));
+        claims.add(claim("second", START.plus(LIMIT).minusSeconds(1)));
+
+        ResourceID other = new ResourceID("server-2");
+        assertEquals(Optional.of(LIMIT), holder.hold(other));
+        at(START.plus(LIMIT));
+        assertTrue(bindingFirst.claimsWaiting());
+        assertEquals(Optional.empty(), holder.hold(server), "held since the start: it goes on");
+        assertEquals(Optional.of(Duration.ofSeconds(119)), holder.hold(other), "held a second: it still waits");
+    }
+
+    @Test
+    void onlyClaimsWithoutAnAnswerWait() {
+        assertTrue(BindingFirst.awaitsAnswer(claim("fresh", START)));
+        ServerClaim bound = claim("bound", START);
+        answer(bound, ClaimPhase.BOUND);
+        assertFalse(BindingFirst.awaitsAnswer(bound));
+        ServerClaim unbound = claim("nothing-free", START);
+        answer(unbound, ClaimPhase.UNBOUND);
+        assertFalse(BindingFirst.awaitsAnswer(unbound), "answered, though not bound: it waits for a server, not for the operator");
+        ServerClaim deleted = claim("deleted", START);
+        deleted.getMetadata().setDeletionTimestamp(START.toString());
+        assertFalse(BindingFirst.awaitsAnswer(deleted));
+        ServerClaim ignored = claim("ignored", START);
+        ignored.getMetadata().setAnnotations(Map.of(Metal.OPERATION_ANNOTATION, Operations.IGNORE));
+        assertFalse(BindingFirst.awaitsAnswer(ignored), "left alone on purpose, it is never answered");
+    }
+
+    @Test
+    void aLimitOfZeroNeverHolds() {
+        bindingFirst.config = config(Duration.ZERO);
+        claims.add(claim("new", START));
+        assertEquals(Optional.empty(), bindingFirst.holder("server", woken::add).hold(server));
+    }
+
+    private void at(Instant now) {
+        bindingFirst.clock = Clock.fixed(now, ZoneOffset.UTC);
+    }
+
+    private static ServerClaim claim(String name, Instant created) {
+        ServerClaim claim = new ServerClaim();
+        claim.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("tenant").withCreationTimestamp(created.toString())
+                .build());
+        return claim;
+    }
+
+    private static void answer(ServerClaim claim, ClaimPhase phase) {
+        ServerClaimStatus status = new ServerClaimStatus();
+        status.setPhase(phase);
+        claim.setStatus(status);
+    }
+
+    private static OperatorConfig config(Duration maxHold) {
+        return (OperatorConfig) Proxy.newProxyInstance(OperatorConfig.class.getClassLoader(), new Class<?>[] { OperatorConfig.class },
+                (proxy, method, args) -> {
+                    if (method.getName().equals("bindingFirstMaxHold")) {
+                        return maxHold;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
