@@ -17,7 +17,10 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.metalprov.api.v1alpha1.ClaimPhase;
 import dev.metalprov.api.v1alpha1.ServerClaim;
+import dev.metalprov.api.v1alpha1.ServerClaimStatus;
+import dev.metalprov.common.Conditions;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.server.Operations;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -32,8 +35,9 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
  * on by themselves after {@code metal.binding-first-max-hold}. A bound server on real hardware
  * takes minutes to boot; a bind is what a tenant waits for first.
  *
- * <p>A claim waits from its creation until its status has a phase (Bound, or Unbound with the
- * reason). A claim nobody answers (the operator fails on it, or it is left alone with the ignore
+ * <p>A claim waits from its creation until the operator answers it: Bound, or Unbound for a reason
+ * other than a lost race (a claim that lost its race tries again at once, and the servers woken
+ * too early would crowd its next try). A claim nobody answers (the operator fails on it, or it is left alone with the ignore
  * annotation) must not hold the fleet: ignored and deleted claims do not count, and no claim
  * counts once it is older than the longest hold.
  */
@@ -72,8 +76,11 @@ public class BindingFirst {
     }
 
     static boolean awaitsAnswer(ServerClaim claim) {
-        return (claim.getStatus() == null || claim.getStatus().getPhase() == null)
-                && claim.getMetadata().getDeletionTimestamp() == null && !Operations.ignored(claim);
+        ServerClaimStatus status = claim.getStatus();
+        boolean unanswered = status == null || status.getPhase() == null
+                || status.getPhase() == ClaimPhase.UNBOUND && Conditions.reason(status.getConditions(), ClaimConditions.BOUND)
+                        .filter(ClaimConditions.BIND_CONFLICT::equals).isPresent();
+        return unanswered && claim.getMetadata().getDeletionTimestamp() == null && !Operations.ignored(claim);
     }
 
     /**

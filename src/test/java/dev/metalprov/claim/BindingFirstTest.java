@@ -24,6 +24,7 @@ import dev.metalprov.api.v1alpha1.ClaimPhase;
 import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.ServerClaim;
 import dev.metalprov.api.v1alpha1.ServerClaimStatus;
+import dev.metalprov.common.Conditions;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.server.Operations;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -100,8 +101,11 @@ class BindingFirstTest {
         answer(bound, ClaimPhase.BOUND);
         assertFalse(BindingFirst.awaitsAnswer(bound));
         ServerClaim unbound = claim("nothing-free", START);
-        answer(unbound, ClaimPhase.UNBOUND);
+        answer(unbound, ClaimPhase.UNBOUND, ClaimConditions.NO_MATCHING_SERVER);
         assertFalse(BindingFirst.awaitsAnswer(unbound), "answered, though not bound: it waits for a server, not for the operator");
+        ServerClaim lost = claim("lost-a-race", START);
+        answer(lost, ClaimPhase.UNBOUND, ClaimConditions.BIND_CONFLICT);
+        assertTrue(BindingFirst.awaitsAnswer(lost), "it lost a race for a server and tries again at once");
         ServerClaim deleted = claim("deleted", START);
         deleted.getMetadata().setDeletionTimestamp(START.toString());
         assertFalse(BindingFirst.awaitsAnswer(deleted));
@@ -129,8 +133,13 @@ class BindingFirstTest {
     }
 
     private static void answer(ServerClaim claim, ClaimPhase phase) {
+        answer(claim, phase, ClaimConditions.SERVER_BOUND);
+    }
+
+    private static void answer(ServerClaim claim, ClaimPhase phase, String boundReason) {
         ServerClaimStatus status = new ServerClaimStatus();
         status.setPhase(phase);
+        status.setConditions(Conditions.with(null, ClaimConditions.BOUND, phase == ClaimPhase.BOUND, boundReason, "", 1L, START));
         claim.setStatus(status);
     }
 
