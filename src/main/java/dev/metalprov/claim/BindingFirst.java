@@ -17,6 +17,8 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import dev.metalprov.api.v1alpha1.ClaimPhase;
 import dev.metalprov.api.v1alpha1.ServerClaim;
 import dev.metalprov.api.v1alpha1.ServerClaimStatus;
@@ -43,6 +45,8 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
  */
 @ApplicationScoped
 public class BindingFirst {
+
+    private static final Logger LOG = Logger.getLogger(BindingFirst.class);
 
     static final String UNANSWERED = "unanswered";
     /** How often held passes look whether binding is over. */
@@ -131,7 +135,10 @@ public class BindingFirst {
             }
             return;
         }
-        holders.values().forEach(Holder::wakeAll);
+        int woken = holders.values().stream().mapToInt(Holder::wakeAll).sum();
+        if (woken > 0) {
+            LOG.infof("no claim waits for its bind any more: %d held passes go on", woken);
+        }
     }
 
     /** The passes of one controller held for binding. */
@@ -166,12 +173,15 @@ public class BindingFirst {
             return !since.isEmpty();
         }
 
-        private void wakeAll() {
+        private int wakeAll() {
+            int woken = 0;
             for (ResourceID id : since.keySet()) {
                 if (since.remove(id) != null) {
                     wake.accept(id);
+                    woken++;
                 }
             }
+            return woken;
         }
     }
 }
