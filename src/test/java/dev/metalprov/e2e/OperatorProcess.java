@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -69,9 +70,12 @@ final class OperatorProcess implements AutoCloseable {
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7200L).endSpec().build());
         int port = Processes.freePort();
         Map<String, String> environment = new HashMap<>(settings);
-        // The token goes in the environment, not on the command line where ps would show it.
+        // The token goes in a kubeconfig file only the operator's user can read: not on the command
+        // line, where ps would show it, nor in a Quarkus setting, whose value Quarkus prints in its
+        // start-up warning about settings fixed at build time.
+        environment.put("KUBECONFIG", kubeconfig(work.resolve(log + ".kubeconfig"), apiServerUrl, request.getStatus().getToken())
+                .toString());
         environment.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiServerUrl);
-        environment.put("QUARKUS_KUBERNETES_CLIENT_TOKEN", request.getStatus().getToken());
         environment.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
         environment.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", NAMESPACE);
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
@@ -84,6 +88,37 @@ final class OperatorProcess implements AutoCloseable {
         // installed, an API server not answering yet) is retried by the operator itself, and
         // StartupRetryIT shows it; restarting here would hide a regression.
         return new OperatorProcess(Processes.start(log, command, environment, work.resolve("logs")), port);
+    }
+
+    private static Path kubeconfig(Path file, String apiServerUrl, String token) {
+        String content = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: cluster
+                  cluster:
+                    server: %s
+                    insecure-skip-tls-verify: true
+                users:
+                - name: operator
+                  user:
+                    token: %s
+                contexts:
+                - name: operator
+                  context:
+                    cluster: cluster
+                    user: operator
+                    namespace: %s
+                current-context: operator
+                """.formatted(apiServerUrl, token, NAMESPACE);
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, content);
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     boolean isAlive() {
