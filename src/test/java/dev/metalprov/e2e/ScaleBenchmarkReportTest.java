@@ -17,7 +17,9 @@ class ScaleBenchmarkReportTest {
         long limit = options.memoryLimitBytes();
         assertTrue(limit > 0);
         assertTrue(options.jvmOptions().contains("-XX:MaxRAM=" + limit), options.jvmOptions().toString());
-        long expectedHeapMiB = (long) (limit * DeploymentJvm.DEFAULT_MAX_MEM_RATIO / 100) / (1024 * 1024);
+        // deploy/base sets JAVA_MAX_MEM_RATIO=70, below run-java.sh's default, and the heap follows it.
+        assertEquals(70.0, options.maxMemRatio());
+        long expectedHeapMiB = (long) (limit * 70.0 / 100) / (1024 * 1024);
         assertTrue(options.jvmOptions().contains("-Xmx" + expectedHeapMiB + "m"), options.jvmOptions().toString());
         // The C library's settings reach the operator's process as the container's do.
         assertEquals(Map.of("MALLOC_ARENA_MAX", "2"), options.nativeEnvironment());
