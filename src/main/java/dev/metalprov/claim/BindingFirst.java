@@ -79,6 +79,16 @@ public class BindingFirst {
         look = null;
     }
 
+    Supplier<List<ServerClaim>> claimsAwaitingAnswer() {
+        return unanswered;
+    }
+
+    /** Whether the holder of this name holds the pass of this resource now. */
+    boolean holds(String holderName, ResourceID id) {
+        Holder holder = holders.get(holderName);
+        return holder != null && holder.since.containsKey(id);
+    }
+
     static boolean awaitsAnswer(ServerClaim claim) {
         ServerClaimStatus status = claim.getStatus();
         boolean unanswered = status == null || status.getPhase() == null
@@ -98,7 +108,7 @@ public class BindingFirst {
     }
 
     /** Whether some claim still waits for its first answer. */
-    public boolean claimsWaiting() {
+    boolean claimsWaiting() {
         return waiting(clock.instant());
     }
 

@@ -221,7 +221,8 @@ public class ServerReconciler implements Reconciler<Server> {
             // Upstream's meaning: leave the server alone while the annotation is set.
             return UpdateControl.noUpdate();
         }
-        Optional<Duration> held = holdForBinds(server);
+        Optional<ServerClaim> claim = claimOf(server);
+        Optional<Duration> held = holdForBinds(server, claim);
         if (held.isPresent()) {
             return UpdateControl.<Server> noUpdate().rescheduleAfter(held.get().toMillis());
         }
@@ -237,7 +238,7 @@ public class ServerReconciler implements Reconciler<Server> {
         } catch (BmcException e) {
             unresolvable = new Failure(e.reason(), e.getMessage(), now, 1);
         }
-        Situation situation = new Situation(server, commands.observation(BmcCommands.key(server)), claimOf(server),
+        Situation situation = new Situation(server, commands.observation(BmcCommands.key(server)), claim,
                 readyBootConfiguration(server), unresolvable, now);
         Plan plan = planner.plan(situation, handlers::get);
         if (plan.write().isPresent()) {
@@ -268,11 +269,11 @@ public class ServerReconciler implements Reconciler<Server> {
      * A server just bound, not yet On, waits while other claims wait for their bind
      * ({@link BindingFirst}); a release never waits, as waiting claims may want the server.
      */
-    private Optional<Duration> holdForBinds(Server server) {
+    private Optional<Duration> holdForBinds(Server server, Optional<ServerClaim> claim) {
         ServerStatus status = server.getStatus();
         boolean poweringUp = status != null && (status.getState() == ServerState.AVAILABLE || status.getState() == ServerState.RESERVED)
                 && status.getPowerState() != ServerPowerState.ON;
-        if (!poweringUp || claimOf(server).filter(c -> c.getMetadata().getDeletionTimestamp() == null).isEmpty()) {
+        if (!poweringUp || claim.filter(c -> c.getMetadata().getDeletionTimestamp() == null).isEmpty()) {
             return Optional.empty();
         }
         return heldForBinds.hold(ResourceID.fromResource(server));

@@ -54,6 +54,9 @@ class ClaimFlowTest {
     @Inject
     FakePowerAdapter bmc;
 
+    @Inject
+    BindingFirst bindingFirst;
+
     TestCluster cluster;
 
     @BeforeEach
@@ -317,6 +320,31 @@ class ClaimFlowTest {
         assertEquals(ServerState.RESERVED, cluster.getServer("toggle-1").getStatus().getState(), "still held by the claim");
         cluster.awaitClaim("toggle", "c", "to report the power reached",
                 c -> Conditions.isTrue(c.getStatus().getConditions(), POWER_STATE_REACHED));
+    }
+
+    @Test
+    void aBoundServerWaitsWhileAnotherClaimWaitsForItsBindThenIsPoweredOn() {
+        cluster.ignitionSecret("first", "ignition");
+        cluster.create(cluster.server("first-1", Map.of()));
+        cluster.awaitServer("first-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        // Another claim, just created, that the operator has not answered yet.
+        ServerClaim waiting = claim("elsewhere", "not-answered-yet", null, null);
+        waiting.getMetadata().setCreationTimestamp(java.time.Instant.now().toString());
+        var realClaims = bindingFirst.claimsAwaitingAnswer();
+        bindingFirst.attach(() -> java.util.stream.Stream.concat(realClaims.get().stream(), java.util.stream.Stream.of(waiting)).toList());
+        try {
+            cluster.create(claim("first", "c", "first-1", null));
+            cluster.awaitClaim("first", "c", "to be Bound", c -> c.getStatus() != null && c.getStatus().getPhase() == ClaimPhase.BOUND);
+            cluster.markReady("first", "c");
+            var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("first-1");
+            cluster.awaitUntil("the bound server's pass to be held", () -> bindingFirst.holds("server", id), held -> held);
+            assertEquals(ServerState.AVAILABLE, stateOf(cluster.getServer("first-1")), "held before its move to Reserved");
+            assertFalse(bmc.actions("first-1").contains("On"), "not powered on while another claim waits");
+        } finally {
+            bindingFirst.attach(realClaims);
+        }
+        cluster.awaitServer("first-1", "to be powered On once no claim waits", s -> s.getStatus().getPowerState() == ServerPowerState.ON);
+        assertEquals(ServerState.RESERVED, stateOf(cluster.getServer("first-1")));
     }
 
     private void createSampleServersAndSecret() {
