@@ -129,7 +129,7 @@ class RedfishLifecycleTest {
         assertNull(client.resource(ignored).get().getStatus(), "the ignored BMC got no status");
         assertNull(cluster.getServer("rack-ignored-system-0"), "no server is made through an ignored BMC");
 
-        client.resources(BMC.class).withName("rack-ignored").edit(b -> {
+        TestCluster.edit(client.resources(BMC.class).withName("rack-ignored"), b -> {
             b.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
             return b;
         });
@@ -199,7 +199,7 @@ class RedfishLifecycleTest {
         assertEquals(BMCState.ERROR, failing.getStatus().getState());
         assertFalse(failing.getStatus().getConditions().toString().contains("not-the-password"));
 
-        client.resources(BMCSecret.class).withName("wrong-secret").edit(s -> {
+        TestCluster.edit(client.resources(BMCSecret.class).withName("wrong-secret"), s -> {
             s.setData(null);
             s.setStringData(Map.of("username", "admin", "password", "rack-password"));
             return s;
@@ -256,7 +256,7 @@ class RedfishLifecycleTest {
                     "the plain-http simulator was spoken to");
 
             // spec.indicatorLED is applied over Redfish (the system's IndicatorLED) and reported back.
-            client.resources(Server.class).withName("plain-system-0").edit(s -> {
+            TestCluster.edit(client.resources(Server.class).withName("plain-system-0"), s -> {
                 s.getSpec().setIndicatorLED(dev.metalprov.api.v1alpha1.IndicatorLED.BLINKING);
                 return s;
             });

@@ -233,7 +233,7 @@ class BootServiceTest {
         assertFalse(message(invalid, BootConditions.IGNITION_VALIDATION).contains("hunter2"), "the content is never quoted");
         assertEquals(BootConfigurationState.ERROR, invalid.getStatus().getState());
 
-        client.secrets().inNamespace(NS).withName("ignition").edit(s -> new SecretBuilder(s).withData(null)
+        TestCluster.edit(client.secrets().inNamespace(NS).withName("ignition"), s -> new SecretBuilder(s).withData(null)
                 .withStringData(Map.of("ignition", IGNITION)).build());
         cluster.awaitBootConfiguration(NS, "late-secret", "to turn Ready once the Secret is fixed",
                 stateIs(BootConfigurationState.READY));
@@ -251,7 +251,7 @@ class BootServiceTest {
                 stateIs(BootConfigurationState.READY));
         assertNull(cluster.getBootConfiguration(NS, "ignored").getStatus(), "the ignored configuration got no status");
 
-        client.resources(ServerBootConfiguration.class).inNamespace(NS).withName("ignored").edit(c -> {
+        TestCluster.edit(client.resources(ServerBootConfiguration.class).inNamespace(NS).withName("ignored"), c -> {
             c.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
             return c;
         });

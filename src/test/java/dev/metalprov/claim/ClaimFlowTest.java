@@ -187,7 +187,7 @@ class ClaimFlowTest {
         assertTrue(events.stream().noneMatch(m -> m.startsWith("Reserved")), "the bind is the claim's event only: " + events);
         assertTrue(events.stream().noneMatch(m -> m.contains("db-primary-7")), "no server event names the claim: " + events);
 
-        client.resources(Server.class).withName("retain-1").edit(s -> {
+        TestCluster.edit(client.resources(Server.class).withName("retain-1"), s -> {
             s.getSpec().setServerClaimRef(null);
             return s;
         });
@@ -221,7 +221,7 @@ class ClaimFlowTest {
                 c -> SERVER_NOT_AVAILABLE.equals(reason(c, BOUND)));
         assertTrue(message(waiting, BOUND).contains("cordoned"), message(waiting, BOUND));
 
-        client.resources(Server.class).withName("cordon-1").edit(s -> {
+        TestCluster.edit(client.resources(Server.class).withName("cordon-1"), s -> {
             s.getSpec().setUnclaimable(false);
             return s;
         });
@@ -236,7 +236,7 @@ class ClaimFlowTest {
         cluster.create(claim("nomatch", "c", null, Map.of("pool", "green")));
         cluster.awaitClaim("nomatch", "c", "to report NoMatchingServer", c -> NO_MATCHING_SERVER.equals(reason(c, BOUND)));
 
-        client.resources(Server.class).withName("nomatch-1").edit(s -> {
+        TestCluster.edit(client.resources(Server.class).withName("nomatch-1"), s -> {
             s.getMetadata().getLabels().put("pool", "green");
             return s;
         });
@@ -292,7 +292,7 @@ class ClaimFlowTest {
         cluster.create(cluster.server("mismatch-2", Map.of()));
         cluster.create(claim("mismatch", "c", "mismatch-1", null));
         cluster.awaitServer("mismatch-1", "to be Reserved", s -> stateOf(s) == ServerState.RESERVED);
-        client.resources(ServerClaim.class).inNamespace("mismatch").withName("c").edit(c -> {
+        TestCluster.edit(client.resources(ServerClaim.class).inNamespace("mismatch").withName("c"), c -> {
             c.getSpec().setServerRef(new LocalObjectReference("mismatch-2"));
             return c;
         });
@@ -312,7 +312,7 @@ class ClaimFlowTest {
         cluster.markReady("toggle", "c");
         cluster.awaitServer("toggle-1", "to be powered On", s -> s.getStatus().getPowerState() == ServerPowerState.ON);
 
-        client.resources(ServerClaim.class).inNamespace("toggle").withName("c").edit(c -> {
+        TestCluster.edit(client.resources(ServerClaim.class).inNamespace("toggle").withName("c"), c -> {
             c.getSpec().setPower(Power.OFF);
             return c;
         });

@@ -102,7 +102,7 @@ class OperatorRestartTest {
         // Not the server the policy would pick now, so that only finding the binding explains the result.
         String preferred = policy.choose(claim, servers()).orElseThrow().getMetadata().getName();
         String held = preferred.equals("restart-2") ? "restart-1" : "restart-2";
-        client.resources(Server.class).withName(held).edit(server -> {
+        TestCluster.edit(client.resources(Server.class).withName(held), server -> {
             server.getSpec().setServerClaimRef(ServerBinder.claimRef(claim));
             server.getSpec().setBootConfigurationRef(ServerBinder.bootConfigurationRef(claim));
             Map<String, String> labels = new HashMap<>(server.getMetadata().getLabels());

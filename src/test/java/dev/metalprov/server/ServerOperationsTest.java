@@ -135,7 +135,7 @@ class ServerOperationsTest {
         assertNull(cluster.getServer("ignored-claim-1").getSpec().getServerClaimRef(), "the ignored claim bound no server");
         assertNull(cluster.getClaim("ignored", "c").getStatus(), "the ignored claim got no status");
 
-        client.resources(dev.metalprov.api.v1alpha1.ServerClaim.class).inNamespace("ignored").withName("c").edit(c -> {
+        TestCluster.edit(client.resources(dev.metalprov.api.v1alpha1.ServerClaim.class).inNamespace("ignored").withName("c"), c -> {
             c.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
             return c;
         });
@@ -159,7 +159,7 @@ class ServerOperationsTest {
                 .until(() -> version.equals(cluster.getServer("no-bmc-1").getMetadata().getResourceVersion()));
         assertTrue(bmc.calls("no-bmc-1").isEmpty() && bmc.reads("no-bmc-1") == 0, "no BMC is asked");
 
-        client.resources(Server.class).withName("no-bmc-1").edit(s -> {
+        TestCluster.edit(client.resources(Server.class).withName("no-bmc-1"), s -> {
             s.getSpec().setBmc(access);
             return s;
         });
@@ -187,7 +187,7 @@ class ServerOperationsTest {
         assertEquals("ignore", operation(cluster.getServer("ignore-1")), "ignore stays until somebody removes it");
         assertEquals(ServerPowerState.OFF, cluster.getServer("ignore-1").getStatus().getPowerState());
 
-        client.resources(Server.class).withName("ignore-1").edit(s -> {
+        TestCluster.edit(client.resources(Server.class).withName("ignore-1"), s -> {
             s.getMetadata().getAnnotations().remove(Metal.OPERATION_ANNOTATION);
             return s;
         });
@@ -226,7 +226,7 @@ class ServerOperationsTest {
     }
 
     private void annotate(String server, String operation) {
-        client.resources(Server.class).withName(server).edit(s -> {
+        TestCluster.edit(client.resources(Server.class).withName(server), s -> {
             Map<String, String> annotations = s.getMetadata().getAnnotations() == null ? new HashMap<>()
                     : new HashMap<>(s.getMetadata().getAnnotations());
             annotations.put(Metal.OPERATION_ANNOTATION, operation);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import dev.metalprov.api.v1alpha1.BootConfigurationState;
 import dev.metalprov.api.v1alpha1.LocalObjectReference;
@@ -30,6 +31,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 
 /**
  * What the tests do to a cluster, and how they wait for the operator: every wait has a deadline
@@ -96,6 +99,24 @@ public class TestCluster {
     public void ignitionSecret(String namespace, String name) {
         create(new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
                 .withStringData(Map.of("ignition", "{\"ignition\":{\"version\":\"3.4.0\"}}")).build());
+    }
+
+    /**
+     * Changes an object as a user would: read it, change it, write it back. The operator may write
+     * the same object in between (status, finalizers), and the write carries the resourceVersion it
+     * read, so a conflict reads the object again and repeats the change until the deadline.
+     */
+    public static <T extends HasMetadata> T edit(Resource<T> resource, UnaryOperator<T> change) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            try {
+                return resource.edit(change);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public Server getServer(String name) {
