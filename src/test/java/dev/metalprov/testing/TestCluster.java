@@ -107,10 +107,14 @@ public class TestCluster {
      * read, so a conflict reads the object again and repeats the change until the deadline.
      */
     public static <T extends HasMetadata> T edit(Resource<T> resource, UnaryOperator<T> change) {
+        return repeatedOnConflict(() -> resource.edit(change));
+    }
+
+    private static <T> T repeatedOnConflict(java.util.function.Supplier<T> write) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (true) {
             try {
-                return resource.edit(change);
+                return write.get();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || System.nanoTime() > deadline) {
                     throw e;
@@ -166,11 +170,14 @@ public class TestCluster {
 
     /** What the boot service does when it has the image and Ignition: mark the boot configuration Ready. */
     public void markReady(String namespace, String name) {
-        ServerBootConfiguration sbc = awaitBootConfiguration(namespace, name, "to exist", Objects::nonNull);
-        ServerBootConfigurationStatus status = new ServerBootConfigurationStatus();
-        status.setState(BootConfigurationState.READY);
-        sbc.setStatus(status);
-        client.resource(sbc).patchStatus();
+        awaitBootConfiguration(namespace, name, "to exist", Objects::nonNull);
+        var resource = client.resources(ServerBootConfiguration.class).inNamespace(namespace).withName(name);
+        repeatedOnConflict(() -> resource.editStatus(sbc -> {
+            ServerBootConfigurationStatus status = new ServerBootConfigurationStatus();
+            status.setState(BootConfigurationState.READY);
+            sbc.setStatus(status);
+            return sbc;
+        }));
     }
 
     /** Deletes what the test created: claims first, waiting for their release, then the rest. */
