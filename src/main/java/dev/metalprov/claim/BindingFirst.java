@@ -107,6 +107,12 @@ public class BindingFirst {
         return holder;
     }
 
+    /** How many passes the holder of this name holds now; zero for a holder not (yet) made. */
+    public int held(String holderName) {
+        Holder holder = holders.get(holderName);
+        return holder == null ? 0 : holder.since.size();
+    }
+
     /** Whether some claim still waits for its first answer. */
     boolean claimsWaiting() {
         return waiting(clock.instant());

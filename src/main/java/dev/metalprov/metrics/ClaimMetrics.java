@@ -6,7 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import dev.metalprov.boot.BootConfigurationReconciler;
+import dev.metalprov.claim.BindingFirst;
+import dev.metalprov.server.ServerReconciler;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.quarkus.runtime.StartupEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -35,8 +39,22 @@ public class ClaimMetrics {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    BindingFirst bindingFirst;
+
     /** Every series exists from the start, at zero, so that rates and alerts need no absent(). */
     void registerAtStart(@Observes StartupEvent start) {
+        for (String controller : new String[] { ServerReconciler.NAME, BootConfigurationReconciler.NAME }) {
+            // A registry that outlives this application (tests restart it in one JVM) would keep the
+            // first function, bound to beans that are gone: this application's replaces it.
+            Gauge before = registry.find("metal.binding.held.passes").tag("controller", controller).gauge();
+            if (before != null) {
+                registry.remove(before);
+            }
+            Gauge.builder("metal.binding.held.passes", bindingFirst, first -> first.held(controller))
+                    .description("Passes held while claims wait for their bind (docs/binding.md, Binding goes first), by controller")
+                    .tag("controller", controller).strongReference(true).register(registry);
+        }
         bindTimer();
         provisionTimer();
         for (BindOutcome outcome : BindOutcome.values()) {

@@ -57,6 +57,9 @@ class ClaimFlowTest {
     @Inject
     BindingFirst bindingFirst;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     TestCluster cluster;
 
     @BeforeEach
@@ -338,6 +341,7 @@ class ClaimFlowTest {
             cluster.markReady("first", "c");
             var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("first-1");
             cluster.awaitUntil("the bound server's pass to be held", () -> bindingFirst.holds("server", id), held -> held);
+            assertTrue(heldPasses() >= 1, "the gauge counts the held pass: " + heldPasses());
             assertEquals(ServerState.AVAILABLE, stateOf(cluster.getServer("first-1")), "held before its move to Reserved");
             assertFalse(bmc.actions("first-1").contains("On"), "not powered on while another claim waits");
         } finally {
@@ -345,6 +349,11 @@ class ClaimFlowTest {
         }
         cluster.awaitServer("first-1", "to be powered On once no claim waits", s -> s.getStatus().getPowerState() == ServerPowerState.ON);
         assertEquals(ServerState.RESERVED, stateOf(cluster.getServer("first-1")));
+        cluster.awaitUntil("the gauge of held passes to be back at zero", this::heldPasses, held -> held == 0);
+    }
+
+    private double heldPasses() {
+        return registry.get("metal.binding.held.passes").tag("controller", "server").gauge().value();
     }
 
     private void createSampleServersAndSecret() {
