@@ -50,7 +50,8 @@ final class BenchBound {
     static final int WRITES_PER_CLAIM = 5;
 
     /** One level of concurrency at one size. */
-    record Run(int concurrency, double seconds, int claims, BenchApiServer.Reading before, BenchApiServer.Reading after) {
+    record Run(Shape shape, int concurrency, double seconds, int claims, BenchApiServer.Reading before,
+            BenchApiServer.Reading after) {
         double claimsPerSecond() {
             return claims / seconds;
         }
@@ -63,6 +64,86 @@ final class BenchBound {
     private BenchBound() {
     }
 
+    /**
+     * What the bound's objects look like. MINIMAL: a Server with its UUID and state only, a claim
+     * with no selector, a status with the phase only. FLEET: the objects as the operator meets and
+     * writes them in the benchmark's fleet: a discovered Server (its BMC, system, inventory and two
+     * conditions), a claim that selects by label, and the bind's writes with what the operator puts
+     * in them (the claim's label and boot configuration reference on the Server, the claim's
+     * finalizer, the boot configuration's owner, the claim's four conditions).
+     */
+    enum Shape { MINIMAL, FLEET }
+
+    /** The parts of a FLEET-shaped object that MINIMAL leaves out. */
+    static final class FleetShape {
+        static final String CLAIM_FINALIZER = "metal.ironcore.dev/serverclaim";
+        static final String CLAIM_UID_LABEL = "metalprov.dev/claim-uid";
+
+        private FleetShape() {
+        }
+
+        static void server(Server server, int index) {
+            server.getMetadata().getLabels().put("bench", server.getMetadata().getLabels().get("bench-bound"));
+            ServerSpec spec = server.getSpec();
+            spec.setSystemURI("/redfish/v1/Systems/1");
+            spec.setBmcRef(new LocalObjectReference(server.getMetadata().getName() + "-bmc"));
+            spec.setReclaimPolicy(dev.metalprov.api.v1alpha1.ReclaimPolicy.RECYCLE);
+            spec.setUnclaimable(false);
+        }
+
+        static void discovered(ServerStatus status) {
+            Instant now = Instant.now();
+            status.setPowerState(dev.metalprov.api.v1alpha1.ServerPowerState.OFF);
+            status.setManufacturer("Contoso");
+            status.setModel("Fleet 1U");
+            status.setSerialNumber("FLT0000000");
+            status.setTotalSystemMemory(new io.fabric8.kubernetes.api.model.Quantity("64Gi"));
+            status.setObservedGeneration(1L);
+            status.setConditions(List.of(
+                    condition("Ready", "True", "Operational", "the BMC answers and the server is Available", now),
+                    condition("BMCReachable", "True", "Connected", "the BMC answers", now)));
+        }
+
+        static void selecting(ServerClaim claim, String namespace) {
+            claim.getSpec().setServerSelector(new dev.metalprov.api.v1alpha1.LabelSelector(Map.of("bench", namespace), null));
+        }
+
+        static void bound(Server server, ServerClaim claim) {
+            server.getMetadata().getLabels().put(CLAIM_UID_LABEL, claim.getMetadata().getUid());
+            ObjectReference boot = new ObjectReference(claim.getMetadata().getNamespace(), claim.getMetadata().getName());
+            boot.setApiVersion("metal.ironcore.dev/v1alpha1");
+            boot.setKind("ServerBootConfiguration");
+            server.getSpec().setBootConfigurationRef(boot);
+        }
+
+        static void ownedBy(ServerBootConfiguration boot, ServerClaim claim) {
+            boot.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withApiVersion("metal.ironcore.dev/v1alpha1").withKind("ServerClaim")
+                    .withName(claim.getMetadata().getName()).withUid(claim.getMetadata().getUid())
+                    .withController(true).withBlockOwnerDeletion(true).build()));
+        }
+
+        static void boundStatus(ServerClaimStatus status, Server server) {
+            Instant now = Instant.now();
+            status.setObservedGeneration(2L);
+            status.setConditions(List.of(
+                    condition("Bound", "True", "ServerBound", "bound to server " + server.getMetadata().getName(), now),
+                    condition("BootConfigurationReady", "False", "WaitingForBootService",
+                            "waiting for the boot service to mark the boot configuration Ready", now),
+                    condition("PowerStateReached", "False", "WaitingForBootConfiguration",
+                            "the server is powered only once its boot configuration is Ready", now),
+                    condition("Ready", "False", "WaitingForBootService",
+                            "waiting for the boot service to mark the boot configuration Ready", now)));
+        }
+
+        private static io.fabric8.kubernetes.api.model.Condition condition(String type, String status, String reason,
+                String message, Instant now) {
+            return new io.fabric8.kubernetes.api.model.ConditionBuilder().withType(type).withStatus(status)
+                    .withReason(reason).withMessage(message).withObservedGeneration(1L)
+                    .withLastTransitionTime(now.toString()).build();
+        }
+    }
+
     /** A client of its own, with a user agent that names it, on daemon threads. */
     static KubernetesClient client(KubernetesClient admin, io.vertx.core.Vertx vertx) {
         Config config = new ConfigBuilder(admin.getConfiguration()).withUserAgent("metal-benchmark-bound")
@@ -72,24 +153,26 @@ final class BenchBound {
     }
 
     /** Binds {@code size} claims at each level of concurrency, each level on fresh objects. */
-    static List<Run> measure(ControlPlane plane, KubernetesClient client, int size, List<Integer> levels, Duration deadline)
-            throws Exception {
+    static List<Run> measure(ControlPlane plane, KubernetesClient client, int size, List<Shape> shapes, List<Integer> levels,
+            Duration deadline) throws Exception {
         List<Run> runs = new ArrayList<>();
-        for (int concurrency : levels) {
-            String tag = "bound-" + size + "-c" + concurrency;
-            try {
-                List<Server> servers = prepare(client, tag, size, concurrency, deadline);
-                runs.add(bind(plane, client, tag, servers, concurrency, deadline));
-            } finally {
-                remove(plane, client, tag);
+        for (Shape shape : shapes) {
+            for (int concurrency : levels) {
+                String tag = "bound-" + size + "-" + shape.name().toLowerCase(java.util.Locale.ROOT) + "-c" + concurrency;
+                try {
+                    List<Server> servers = prepare(client, tag, size, concurrency, deadline, shape);
+                    runs.add(bind(plane, client, tag, servers, concurrency, deadline, shape));
+                } finally {
+                    remove(plane, client, tag);
+                }
             }
         }
         return runs;
     }
 
     /** Creates the Servers, Available, and the claims' namespace: not part of the timing. */
-    private static List<Server> prepare(KubernetesClient client, String tag, int size, int concurrency, Duration deadline)
-            throws Exception {
+    private static List<Server> prepare(KubernetesClient client, String tag, int size, int concurrency, Duration deadline,
+            Shape shape) throws Exception {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(tag).endMetadata().build()).create();
         List<Server> servers = java.util.Collections.synchronizedList(new ArrayList<>());
         parallel(size, concurrency, deadline, i -> {
@@ -98,9 +181,15 @@ final class BenchBound {
             ServerSpec spec = new ServerSpec();
             spec.setSystemUUID(java.util.UUID.randomUUID().toString());
             server.setSpec(spec);
+            if (shape == Shape.FLEET) {
+                FleetShape.server(server, i);
+            }
             Server created = client.resource(server).create();
             ServerStatus status = new ServerStatus();
             status.setState(ServerState.AVAILABLE);
+            if (shape == Shape.FLEET) {
+                FleetShape.discovered(status);
+            }
             created.setStatus(status);
             servers.add(client.resource(created).updateStatus());
         });
@@ -109,15 +198,15 @@ final class BenchBound {
     }
 
     private static Run bind(ControlPlane plane, KubernetesClient client, String tag, List<Server> servers, int concurrency,
-            Duration deadline) throws Exception {
+            Duration deadline, Shape shape) throws Exception {
         BenchApiServer.Reading before = BenchApiServer.read(plane.admin());
         Instant start = Instant.now();
-        parallel(servers.size(), concurrency, deadline, i -> bindOne(client, tag, servers.get(i), "claim-" + i));
+        parallel(servers.size(), concurrency, deadline, i -> bindOne(client, tag, servers.get(i), "claim-" + i, shape));
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-        return new Run(concurrency, seconds, servers.size(), before, BenchApiServer.read(plane.admin()));
+        return new Run(shape, concurrency, seconds, servers.size(), before, BenchApiServer.read(plane.admin()));
     }
 
-    private static void bindOne(KubernetesClient client, String namespace, Server server, String name) {
+    private static void bindOne(KubernetesClient client, String namespace, Server server, String name, Shape shape) {
         ServerClaim claim = new ServerClaim();
         claim.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         ServerClaimSpec spec = new ServerClaimSpec();
@@ -125,6 +214,9 @@ final class BenchBound {
         spec.setImage("my-osimage:latest");
         spec.setIgnitionSecretRef(new LocalObjectReference("ignition"));
         claim.setSpec(spec);
+        if (shape == Shape.FLEET) {
+            FleetShape.selecting(claim, namespace);
+        }
         ServerClaim created = client.resource(claim).create();
 
         ObjectReference claimRef = new ObjectReference(namespace, name);
@@ -132,9 +224,15 @@ final class BenchBound {
         claimRef.setKind("ServerClaim");
         claimRef.setUid(created.getMetadata().getUid());
         server.getSpec().setServerClaimRef(claimRef);
+        if (shape == Shape.FLEET) {
+            FleetShape.bound(server, created);
+        }
         client.resource(server).update();
 
         created.getSpec().setServerRef(new LocalObjectReference(server.getMetadata().getName()));
+        if (shape == Shape.FLEET) {
+            created.getMetadata().setFinalizers(List.of(FleetShape.CLAIM_FINALIZER));
+        }
         client.resource(created).update();
 
         ServerBootConfiguration boot = new ServerBootConfiguration();
@@ -144,12 +242,18 @@ final class BenchBound {
         bootSpec.setImage(spec.getImage());
         bootSpec.setIgnitionSecretRef(spec.getIgnitionSecretRef());
         boot.setSpec(bootSpec);
+        if (shape == Shape.FLEET) {
+            FleetShape.ownedBy(boot, created);
+        }
         client.resource(boot).create();
 
         ServerClaim bound = new ServerClaim();
         bound.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         ServerClaimStatus status = new ServerClaimStatus();
         status.setPhase(ClaimPhase.BOUND);
+        if (shape == Shape.FLEET) {
+            FleetShape.boundStatus(status, server);
+        }
         bound.setStatus(status);
         client.resources(ServerClaim.class).inNamespace(namespace).withName(name).subresource("status")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), bound);
@@ -157,6 +261,11 @@ final class BenchBound {
 
     /** Deletes what one level made and waits until it is gone, so that the operator never sees it. */
     private static void remove(ControlPlane plane, KubernetesClient client, String tag) {
+        // No operator runs to let go of FLEET-shaped claims: their finalizer is taken off here.
+        client.resources(ServerClaim.class).inNamespace(tag).list().getItems().stream()
+                .filter(claim -> claim.getMetadata().getFinalizers() != null && !claim.getMetadata().getFinalizers().isEmpty())
+                .forEach(claim -> client.resources(ServerClaim.class).inNamespace(tag).withName(claim.getMetadata().getName())
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}"));
         plane.kubectl("delete", "namespace", tag, "--wait=false", "--ignore-not-found").orFail("deleting " + tag);
         plane.deleteCollection("servers", "bench-bound=" + tag);
         org.awaitility.Awaitility.await("the objects of " + tag + " to be deleted").atMost(Duration.ofMinutes(10))

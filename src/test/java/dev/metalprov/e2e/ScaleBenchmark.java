@@ -151,7 +151,8 @@ public final class ScaleBenchmark {
 
         /** The bound's best run: the most claims per second. */
         BenchBound.Run bestBound() {
-            return bound.stream().max(java.util.Comparator.comparingDouble(BenchBound.Run::claimsPerSecond)).orElse(null);
+            return bound.stream().filter(run -> run.shape() == BenchBound.Shape.MINIMAL)
+                    .max(java.util.Comparator.comparingDouble(BenchBound.Run::claimsPerSecond)).orElse(null);
         }
 
         String label() {
@@ -258,7 +259,7 @@ public final class ScaleBenchmark {
     private static List<BenchBound.Run> bound(Stage stage, int size) {
         System.out.println("Measuring the bound for " + size + " claims (the operator is stopped)...");
         try {
-            return BenchBound.measure(stage.plane(), stage.bench(), size, boundConcurrency(), deadline(size));
+            return BenchBound.measure(stage.plane(), stage.bench(), size, boundShapes(), boundConcurrency(), deadline(size));
         } catch (Exception e) {
             throw new IllegalStateException("the bound for " + size + " claims failed", e);
         }
@@ -424,6 +425,12 @@ public final class ScaleBenchmark {
 
     private static List<Integer> sizes() {
         return integers("benchmark.sizes", DEFAULT_SIZES);
+    }
+
+    /** The bound's object shapes ({@link BenchBound.Shape}), each at every level: {@code -Dbenchmark.bound-shapes=MINIMAL,FLEET}. */
+    private static List<BenchBound.Shape> boundShapes() {
+        return java.util.Arrays.stream(System.getProperty("benchmark.bound-shapes", "MINIMAL").split(","))
+                .map(String::trim).filter(v -> !v.isEmpty()).map(BenchBound.Shape::valueOf).toList();
     }
 
     private static List<Integer> boundConcurrency() {
@@ -993,13 +1000,16 @@ public final class ScaleBenchmark {
         if (!withBound.isEmpty()) {
             text.append("\n### The bound at each level of concurrency\n\n")
                     .append("Claims in flight: time for N binds (s), claims per second, and the API server's write latency\n")
-                    .append("p50 / p99 (ms) meanwhile (").append(BenchBound.WRITES_PER_CLAIM).append(" writes per claim).\n\n")
-                    .append("| N | in flight | time (s) | claims/s | write latency p50 / p99 (ms) |\n|---|---|---|---|---|\n");
+                    .append("p50 / p99 (ms) meanwhile (").append(BenchBound.WRITES_PER_CLAIM).append(" writes per claim). The bound is\n")
+                    .append("the best MINIMAL row; FLEET rows (`-Dbenchmark.bound-shapes=MINIMAL,FLEET`) make the same writes on\n")
+                    .append("objects shaped as the operator's (`BenchBound.Shape`).\n\n")
+                    .append("| N | objects | in flight | time (s) | claims/s | write latency p50 / p99 (ms) |\n|---|---|---|---|---|---|\n");
             java.util.Set<Integer> done = new java.util.HashSet<>();
             for (Result r : withBound) {
                 if (done.add(r.size)) {
                     for (BenchBound.Run run : r.bound) {
-                        text.append("| ").append(r.size).append(" | ").append(run.concurrency()).append(" | ").append(fmt(run.seconds()))
+                        text.append("| ").append(r.size).append(" | ").append(run.shape()).append(" | ").append(run.concurrency())
+                                .append(" | ").append(fmt(run.seconds()))
                                 .append(" | ").append(fmt(run.claimsPerSecond())).append(" | ").append(ms(run.writeLatency(0.5)))
                                 .append(" / ").append(ms(run.writeLatency(0.99))).append(" |\n");
                     }
