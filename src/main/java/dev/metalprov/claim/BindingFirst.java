@@ -23,7 +23,6 @@ import dev.metalprov.api.v1alpha1.ClaimPhase;
 import dev.metalprov.api.v1alpha1.ServerClaim;
 import dev.metalprov.api.v1alpha1.ServerClaimStatus;
 import dev.metalprov.common.Conditions;
-import dev.metalprov.common.Events;
 import dev.metalprov.common.OperatorConfig;
 import dev.metalprov.server.Operations;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -37,9 +36,6 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
  * controller's {@link Holder} keeps them, and they are woken together once no claim waits, or go
  * on by themselves after {@code metal.binding-first-max-hold}. A bound server on real hardware
  * takes minutes to boot; a bind is what a tenant waits for first.
- *
- * <p>The operator's Events wait too ({@link Events#holdWhile}): they keep the time they were
- * recorded and are written once binding is over.
  *
  * <p>A claim waits from its creation until the operator answers it: Bound, or Unbound for a reason
  * other than a lost race (a claim that lost its race tries again at once, and the servers woken
@@ -64,9 +60,6 @@ public class BindingFirst {
     @Inject
     Clock clock;
 
-    @Inject
-    Events events;
-
     private volatile Supplier<List<ServerClaim>> unanswered = List::of;
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
     private final AtomicBoolean checkScheduled = new AtomicBoolean();
@@ -75,14 +68,10 @@ public class BindingFirst {
     private record Look(Instant at, boolean waiting) {
     }
 
-    /**
-     * Reads the claims that wait through an index of this informer (added here, before it starts),
-     * and holds the writing of Events while they wait.
-     */
+    /** Reads the claims that wait through an index of this informer (added here, before it starts). */
     public void attach(IndexerResourceCache<ServerClaim> claims) {
         claims.addIndexers(Map.of(UNANSWERED, claim -> awaitsAnswer(claim) ? List.of(UNANSWERED) : List.of()));
         attach(() -> claims.byIndex(UNANSWERED, UNANSWERED));
-        events.holdWhile(() -> !config.bindingFirstMaxHold().isZero() && claimsWaiting());
     }
 
     void attach(Supplier<List<ServerClaim>> claimsAwaitingAnswer) {
