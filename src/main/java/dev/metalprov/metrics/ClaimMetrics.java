@@ -53,7 +53,7 @@ public class ClaimMetrics {
             }
             Gauge.builder("metal.binding.held.passes", bindingFirst, first -> first.held(controller))
                     .description("Passes held while claims wait for their bind (docs/binding.md, Binding goes first), by controller")
-                    .tag("controller", controller).strongReference(true).register(registry);
+                    .tag("controller", controller).register(registry);
         }
         bindTimer();
         provisionTimer();

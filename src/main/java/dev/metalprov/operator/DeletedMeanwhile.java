@@ -28,7 +28,7 @@ public final class DeletedMeanwhile implements Filter {
     }
 
     private static boolean notFound(Throwable thrown) {
-        for (Throwable cause = thrown; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
             if (cause instanceof KubernetesClientException e && e.getCode() == 404) {
                 return true;
             }

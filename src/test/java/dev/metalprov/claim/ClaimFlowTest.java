@@ -341,7 +341,7 @@ class ClaimFlowTest {
             cluster.markReady("first", "c");
             var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("first-1");
             cluster.awaitUntil("the bound server's pass to be held", () -> bindingFirst.holds("server", id), held -> held);
-            assertTrue(heldPasses() >= 1, "the gauge counts the held pass: " + heldPasses());
+            cluster.awaitUntil("the gauge to count the held pass", this::heldPasses, held -> held >= 1);
             assertEquals(ServerState.AVAILABLE, stateOf(cluster.getServer("first-1")), "held before its move to Reserved");
             assertFalse(bmc.actions("first-1").contains("On"), "not powered on while another claim waits");
         } finally {
