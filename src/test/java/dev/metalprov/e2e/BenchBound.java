@@ -59,6 +59,11 @@ final class BenchBound {
         double writeLatency(double p) {
             return BenchApiServer.writeLatency(before, after, p);
         }
+
+        /** The API server's CPU (all its work, for every client) per claim while the run lasted, in ms. */
+        double apiServerCpuPerClaimMillis() {
+            return (after.cpuSeconds() - before.cpuSeconds()) * 1000 / claims;
+        }
     }
 
     private BenchBound() {
@@ -152,13 +157,16 @@ final class BenchBound {
                 .withHttpClientFactory(new io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory(vertx)).build();
     }
 
-    /** Binds {@code size} claims at each level of concurrency, each level on fresh objects. */
-    static List<Run> measure(ControlPlane plane, KubernetesClient client, int size, List<Shape> shapes, List<Integer> levels,
-            Duration deadline) throws Exception {
+    /**
+     * Binds {@code size} claims at each level of concurrency, each level on fresh objects in a
+     * namespace of its own, whose name starts with {@code name}.
+     */
+    static List<Run> measure(ControlPlane plane, KubernetesClient client, String name, int size, List<Shape> shapes,
+            List<Integer> levels, Duration deadline) throws Exception {
         List<Run> runs = new ArrayList<>();
         for (Shape shape : shapes) {
             for (int concurrency : levels) {
-                String tag = "bound-" + size + "-" + shape.name().toLowerCase(java.util.Locale.ROOT) + "-c" + concurrency;
+                String tag = name + "-" + size + "-" + shape.name().toLowerCase(java.util.Locale.ROOT) + "-c" + concurrency;
                 try {
                     List<Server> servers = prepare(client, tag, size, concurrency, deadline, shape);
                     runs.add(bind(plane, client, tag, servers, concurrency, deadline, shape));

@@ -140,6 +140,9 @@ public final class ScaleBenchmark {
         long threadsAtStart = -1;
         long redfishRequests = -1;
         List<BenchBound.Run> bound = List.of();
+        /** The bound once more after the operator, with the fleet's objects still held: {@code -Dbenchmark.bound-again=true}. */
+        List<BenchBound.Run> boundAgain = List.of();
+        double apiServerCpuPerClaimWhileBindingMillis = Double.NaN;
         String timedOut;
         Samples samples;
         boolean hwmReset;
@@ -259,7 +262,7 @@ public final class ScaleBenchmark {
     private static List<BenchBound.Run> bound(Stage stage, int size) {
         System.out.println("Measuring the bound for " + size + " claims (the operator is stopped)...");
         try {
-            return BenchBound.measure(stage.plane(), stage.bench(), size, boundShapes(), boundConcurrency(), deadline(size));
+            return BenchBound.measure(stage.plane(), stage.bench(), "bound", size, boundShapes(), boundConcurrency(), deadline(size));
         } catch (Exception e) {
             throw new IllegalStateException("the bound for " + size + " claims failed", e);
         }
@@ -280,8 +283,17 @@ public final class ScaleBenchmark {
                     result.samples = sampler.sample();
                     stage.audit().forget();
                 }
+                boolean lived = operator.isAlive();
+                if (Boolean.getBoolean("benchmark.bound-again")) {
+                    // The same bound on an API server that now holds the fleet (its Servers, BMCs,
+                    // Secrets and Events): what the API server's own state costs each write.
+                    operator.close();
+                    System.out.println("Measuring the bound again, the fleet's objects still held...");
+                    result.boundAgain = BenchBound.measure(stage.plane(), stage.bench(), "bound-again", result.size,
+                            List.of(BenchBound.Shape.MINIMAL), List.of(result.creationConcurrency), deadline(result.size));
+                }
                 cleanUp(stage.plane(), rack, result.size);
-                return operator.isAlive();
+                return lived;
             } finally {
                 operator.close();
             }
@@ -518,6 +530,7 @@ public final class ScaleBenchmark {
                 result.writeLatencyP99 = BenchApiServer.writeLatency(before, atBound, 0.99);
                 lastBound = bound.values().stream().max(Instant::compareTo).orElseThrow();
                 result.writesPerSecondWhileBinding = BenchApiServer.writeCount(before, atBound) / Math.max(0.001, seconds(first, lastBound));
+                result.apiServerCpuPerClaimWhileBindingMillis = (atBound.cpuSeconds() - before.cpuSeconds()) * 1000 / size;
                 result.metalWritesPerClaimWhileBinding = (double) stage.audit().count(first, lastBound,
                         r -> r.isWrite() && r.isMetal()) / size;
                 until("claims: all " + size + " PowerStateReached", deadline, () -> on.size() == size,
@@ -855,6 +868,10 @@ public final class ScaleBenchmark {
                    Ignition Secret) are created at the bound's best concurrency; the built-in boot service
                    makes their boot configurations Ready from a real OCI registry, and the servers are powered
                    On. Then all claims are deleted and the servers recycled, and the operator is stopped.
+                3. With `-Dbenchmark.bound-again=true`, **the bound again**: once the operator is stopped,
+                   the bound's writes once more, at the claims' level of concurrency, on an API server that
+                   still holds the fleet's Servers, BMCs, Secrets and Events (the bound of step 1 ran before
+                   they existed).
 
                 Both timings start at the first claim's creation, so both include creating the N claims;
                 the bound's ends when its last status patch is answered, the operator's when the
@@ -959,6 +976,14 @@ public final class ScaleBenchmark {
         row(text, "API server write latency while binding, p50 / p99 (ms), all clients", results,
                 r -> ms(r.writeLatencyP50) + " / " + ms(r.writeLatencyP99));
         row(text, "API server writes answered per second while binding, all clients", results, r -> fmt(r.writesPerSecondWhileBinding));
+        row(text, "API server CPU per claim while binding (ms): the bound's best level / the operator's", results,
+                r -> (r.bestBound() == null ? "-" : fmt(r.bestBound().apiServerCpuPerClaimMillis())) + " / "
+                        + fmt(r.apiServerCpuPerClaimWhileBindingMillis));
+        if (results.stream().anyMatch(r -> !r.boundAgain.isEmpty())) {
+            row(text, "the bound again after the operator, the fleet's objects still held: time (s); API server CPU per claim (ms)",
+                    results, r -> r.boundAgain.isEmpty() ? "-"
+                            : fmt(r.boundAgain.get(0).seconds()) + "; " + fmt(r.boundAgain.get(0).apiServerCpuPerClaimMillis()));
+        }
         row(text, "API server CPU per claim, created until all On (ms)", results, r -> fmt(r.apiServerCpuPerClaimMillis));
         row(text, "operator CPU while binding / until all On (s)", results,
                 r -> fmt(r.cpuWhileBinding.seconds()) + " / " + fmt(r.cpuClaims.seconds()));

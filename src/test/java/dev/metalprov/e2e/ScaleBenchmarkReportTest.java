@@ -73,6 +73,25 @@ class ScaleBenchmarkReportTest {
     }
 
     @Test
+    void theApiServersCpuPerClaimIsReportedForTheBoundTheOperatorAndTheBoundAgain() {
+        ScaleBenchmark.Result r = result(20, null);
+        BenchApiServer.Reading start = new BenchApiServer.Reading(10, Map.of(), new java.util.TreeMap<>());
+        BenchApiServer.Reading end = new BenchApiServer.Reading(10.2, Map.of(), new java.util.TreeMap<>());
+        BenchApiServer.Reading later = new BenchApiServer.Reading(10.3, Map.of(), new java.util.TreeMap<>());
+        r.bound = List.of(new BenchBound.Run(BenchBound.Shape.MINIMAL, 16, 2.0, 20, start, end));
+        r.apiServerCpuPerClaimWhileBindingMillis = 25;
+        String without = ScaleBenchmark.report(List.of(r), List.of(), DeploymentJvm.fromDeployBase(), List.of(20));
+        assertTrue(without.contains("| API server CPU per claim while binding (ms): the bound's best level / the operator's | 10.00 / 25.00 |"),
+                without);
+        assertTrue(!without.contains("the bound again after the operator"), without);
+
+        r.boundAgain = List.of(new BenchBound.Run(BenchBound.Shape.MINIMAL, 16, 2.5, 20, start, later));
+        String with = ScaleBenchmark.report(List.of(r), List.of(), DeploymentJvm.fromDeployBase(), List.of(20));
+        assertTrue(with.contains("| the bound again after the operator, the fleet's objects still held: time (s); API server CPU per"
+                + " claim (ms) | 2.50; 15.00 |"), with);
+    }
+
+    @Test
     void startUpIsReportedWithAndWithoutTheArchive() {
         ScaleBenchmark.Startup plain = new ScaleBenchmark.Startup(false);
         plain.readySeconds = 4.5;
