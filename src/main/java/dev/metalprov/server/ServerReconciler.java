@@ -42,6 +42,8 @@ import dev.metalprov.redfish.BmcAccessResolver;
 import dev.metalprov.redfish.BmcDirectory;
 import dev.metalprov.server.Observation.Failure;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -226,6 +228,13 @@ public class ServerReconciler implements Reconciler<Server> {
         if (held.isPresent()) {
             return UpdateControl.<Server> noUpdate().rescheduleAfter(held.get().toMillis());
         }
+        if (goesWithItsBmc(server)) {
+            // Reporting the missing BMC on each of its servers would only be noise while a rack is
+            // taken down; the BMC appearing again (the same name) wakes the server.
+            LOG.debugf("server %s: its BMC %s is gone; the garbage collector deletes the server next", name(server),
+                    server.getSpec().getBmcRef().getName());
+            return UpdateControl.<Server> noUpdate().rescheduleAfter(config.maxErrorBackoff().toMillis());
+        }
         Instant now = clock.instant();
         sweepIfDue(context, now);
         Optional<Machine> machine = Optional.empty();
@@ -263,6 +272,21 @@ public class ServerReconciler implements Reconciler<Server> {
         UpdateControl<Server> control = Objects.equals(before, json(server.getStatus())) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(server);
         return control.rescheduleAfter(Math.max(MIN_RECHECK.toMillis(), recheck.toMillis()));
+    }
+
+    /**
+     * Whether the BMC this server names in {@code spec.bmcRef} is gone and owned it: the server was
+     * made by that BMC, and the garbage collector deletes it next. A server that only names a
+     * missing BMC is a configuration error and says so.
+     */
+    private boolean goesWithItsBmc(Server server) {
+        var ref = server.getSpec().getBmcRef();
+        List<OwnerReference> owners = server.getMetadata().getOwnerReferences();
+        if (ref == null || owners == null || directory.bmc(ref.getName()).isPresent()) {
+            return false;
+        }
+        return owners.stream().anyMatch(owner -> HasMetadata.getKind(BMC.class).equals(owner.getKind())
+                && Metal.API_VERSION.equals(owner.getApiVersion()) && ref.getName().equals(owner.getName()));
     }
 
     /**

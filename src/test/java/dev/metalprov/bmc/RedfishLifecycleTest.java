@@ -117,6 +117,40 @@ class RedfishLifecycleTest {
     }
 
     @Test
+    void theServersOfADeletedBmcGoQuietlyWhileAServerThatOnlyNamesItSaysItIsMissing() {
+        cluster.create(secret("rack-secret", "admin", "rack-password"));
+        BMC bmc = cluster.create(bmc("rack-1", rack, "rack-secret", Map.of("rack", "r1")));
+        for (int i = 0; i < 3; i++) {
+            cluster.awaitServer("rack-1-system-" + i, "to be Available",
+                    s -> s != null && s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE);
+        }
+        // The test's API server has no garbage collector: the BMC's servers stay, as they would for
+        // the moment between the BMC's deletion and the collector's in a cluster.
+        client.resource(bmc).delete();
+        cluster.awaitUntil("BMC rack-1 to be gone", () -> client.resources(BMC.class).withName("rack-1").get(), Objects::isNull);
+        Server named = new Server();
+        named.setMetadata(new ObjectMetaBuilder().withName("names-rack-1").withLabels(Map.of("rack", "r1")).build());
+        named.setSpec(new dev.metalprov.api.v1alpha1.ServerSpec());
+        named.getSpec().setSystemUUID("0d9a1a52-0000-4000-8000-0000000000ff");
+        named.getSpec().setBmcRef(new LocalObjectReference("rack-1"));
+        client.resource(named).create();
+
+        cluster.awaitServer("names-rack-1", "to say that its BMC is missing", s -> s != null && s.getStatus() != null
+                && "ConfigurationError".equals(Conditions.reason(s.getStatus().getConditions(), "BMCReachable").orElse(null)));
+        for (int i = 0; i < 3; i++) {
+            Server owned = cluster.getServer("rack-1-system-" + i);
+            assertEquals(ServerState.AVAILABLE, owned.getStatus().getState(), owned.getMetadata().getName());
+            assertEquals("True", Conditions.find(owned.getStatus().getConditions(), "BMCReachable").map(c -> c.getStatus())
+                    .orElse(null), "no error reported for " + owned.getMetadata().getName() + ": " + owned.getStatus().getConditions());
+            // By uid: a server of the same name in an earlier test of this class may have had one.
+            String uid = owned.getMetadata().getUid();
+            assertTrue(client.v1().events().inAnyNamespace().list().getItems().stream()
+                    .noneMatch(e -> uid.equals(e.getInvolvedObject().getUid()) && "ConfigurationError".equals(e.getReason())),
+                    "no Warning event for " + owned.getMetadata().getName());
+        }
+    }
+
+    @Test
     void anIgnoredBmcIsLeftAloneUntilTheAnnotationGoes() {
         cluster.create(secret("rack-secret", "admin", "rack-password"));
         BMC ignored = bmc("rack-ignored", rack, "rack-secret", Map.of("rack", "r1"));
