@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import jakarta.inject.Inject;
 
@@ -124,17 +123,20 @@ class RedfishLifecycleTest {
             cluster.awaitServer("rack-1-system-" + i, "to be Available",
                     s -> s != null && s.getStatus() != null && s.getStatus().getState() == ServerState.AVAILABLE);
         }
-        // The test's API server has no garbage collector: the BMC's servers stay, as they would for
-        // the moment between the BMC's deletion and the collector's in a cluster.
-        client.resource(bmc).delete();
-        cluster.awaitUntil("BMC rack-1 to be gone", () -> client.resources(BMC.class).withName("rack-1").get(), Objects::isNull);
+        // A server that names the same BMC without being made by it: the BMC's deletion wakes it
+        // together with the BMC's own servers, and its answer is the signal that those passes ran.
         Server named = new Server();
         named.setMetadata(new ObjectMetaBuilder().withName("names-rack-1").withLabels(Map.of("rack", "r1")).build());
         named.setSpec(new dev.metalprov.api.v1alpha1.ServerSpec());
         named.getSpec().setSystemUUID("0d9a1a52-0000-4000-8000-0000000000ff");
         named.getSpec().setBmcRef(new LocalObjectReference("rack-1"));
         client.resource(named).create();
+        cluster.awaitServer("names-rack-1", "to have had a pass while its BMC exists", s -> s != null && s.getStatus() != null
+                && s.getStatus().getConditions() != null && !s.getStatus().getConditions().isEmpty());
 
+        // The test's API server has no garbage collector: the BMC's servers stay, as they would for
+        // the moment between the BMC's deletion and the collector's in a cluster.
+        client.resource(bmc).delete();
         cluster.awaitServer("names-rack-1", "to say that its BMC is missing", s -> s != null && s.getStatus() != null
                 && "ConfigurationError".equals(Conditions.reason(s.getStatus().getConditions(), "BMCReachable").orElse(null)));
         for (int i = 0; i < 3; i++) {

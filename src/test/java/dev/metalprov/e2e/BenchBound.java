@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.metalprov.api.v1alpha1.ClaimPhase;
 import dev.metalprov.api.v1alpha1.LocalObjectReference;
+import dev.metalprov.api.v1alpha1.Metal;
 import dev.metalprov.api.v1alpha1.ObjectReference;
 import dev.metalprov.api.v1alpha1.Power;
 import dev.metalprov.api.v1alpha1.Server;
@@ -81,13 +82,11 @@ final class BenchBound {
 
     /** The parts of a FLEET-shaped object that MINIMAL leaves out. */
     static final class FleetShape {
-        static final String CLAIM_FINALIZER = "metal.ironcore.dev/serverclaim";
-        static final String CLAIM_UID_LABEL = "metalprov.dev/claim-uid";
 
         private FleetShape() {
         }
 
-        static void server(Server server, int index) {
+        static void server(Server server) {
             server.getMetadata().getLabels().put("bench", server.getMetadata().getLabels().get("bench-bound"));
             ServerSpec spec = server.getSpec();
             spec.setSystemURI("/redfish/v1/Systems/1");
@@ -114,16 +113,16 @@ final class BenchBound {
         }
 
         static void bound(Server server, ServerClaim claim) {
-            server.getMetadata().getLabels().put(CLAIM_UID_LABEL, claim.getMetadata().getUid());
+            server.getMetadata().getLabels().put(Metal.CLAIM_UID_LABEL, claim.getMetadata().getUid());
             ObjectReference boot = new ObjectReference(claim.getMetadata().getNamespace(), claim.getMetadata().getName());
-            boot.setApiVersion("metal.ironcore.dev/v1alpha1");
+            boot.setApiVersion(Metal.API_VERSION);
             boot.setKind("ServerBootConfiguration");
             server.getSpec().setBootConfigurationRef(boot);
         }
 
         static void ownedBy(ServerBootConfiguration boot, ServerClaim claim) {
             boot.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
-                    .withApiVersion("metal.ironcore.dev/v1alpha1").withKind("ServerClaim")
+                    .withApiVersion(Metal.API_VERSION).withKind("ServerClaim")
                     .withName(claim.getMetadata().getName()).withUid(claim.getMetadata().getUid())
                     .withController(true).withBlockOwnerDeletion(true).build()));
         }
@@ -190,7 +189,7 @@ final class BenchBound {
             spec.setSystemUUID(java.util.UUID.randomUUID().toString());
             server.setSpec(spec);
             if (shape == Shape.FLEET) {
-                FleetShape.server(server, i);
+                FleetShape.server(server);
             }
             Server created = client.resource(server).create();
             ServerStatus status = new ServerStatus();
@@ -228,7 +227,7 @@ final class BenchBound {
         ServerClaim created = client.resource(claim).create();
 
         ObjectReference claimRef = new ObjectReference(namespace, name);
-        claimRef.setApiVersion("metal.ironcore.dev/v1alpha1");
+        claimRef.setApiVersion(Metal.API_VERSION);
         claimRef.setKind("ServerClaim");
         claimRef.setUid(created.getMetadata().getUid());
         server.getSpec().setServerClaimRef(claimRef);
@@ -239,7 +238,7 @@ final class BenchBound {
 
         created.getSpec().setServerRef(new LocalObjectReference(server.getMetadata().getName()));
         if (shape == Shape.FLEET) {
-            created.getMetadata().setFinalizers(List.of(FleetShape.CLAIM_FINALIZER));
+            created.getMetadata().setFinalizers(List.of(Metal.SERVER_CLAIM_FINALIZER));
         }
         client.resource(created).update();
 
