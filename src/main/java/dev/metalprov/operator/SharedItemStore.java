@@ -53,14 +53,17 @@ public class SharedItemStore<T extends HasMetadata> extends BasicItemStore<T> {
             return object;
         }
         dropCleared();
-        Entry held = LATEST.get(uid);
-        HasMetadata instance = held == null ? null : held.get();
-        if (instance != null && instance.getClass() == object.getClass()
-                && Objects.equals(version, instance.getMetadata().getResourceVersion())) {
-            return (T) instance;
-        }
-        LATEST.put(uid, new Entry(uid, object));
-        return object;
+        // Atomic per uid: informers of one kind receive the same watch event at the same moment, and
+        // a look-then-store would let two of them each keep their own copy.
+        Entry entry = LATEST.compute(uid, (key, held) -> {
+            HasMetadata instance = held == null ? null : held.get();
+            return instance != null && instance.getClass() == object.getClass()
+                    && Objects.equals(version, instance.getMetadata().getResourceVersion())
+                            ? held
+                            : new Entry(uid, object);
+        });
+        HasMetadata instance = entry.get();
+        return instance == null ? object : (T) instance;
     }
 
     /**
