@@ -40,8 +40,15 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
  * <p>A claim waits from its creation until the operator answers it: Bound, or Unbound for a reason
  * other than a lost race (a claim that lost its race tries again at once, and the servers woken
  * too early would crowd its next try). A claim nobody answers (the operator fails on it, or it is left alone with the ignore
- * annotation) must not hold the fleet: ignored and deleted claims do not count, and no claim
- * counts once it is older than the longest hold.
+ * annotation) must not hold the fleet: ignored and deleted claims do not count, and a claim older
+ * than the longest hold counts only while binds still go on (one within {@link #BINDS_GO_ON}).
+ *
+ * <p>Why binds going on count: all controllers share the SDK's reconcile threads, in the order
+ * events come. A burst that takes longer than the longest hold (10,000 claims took over two
+ * minutes) released every held pass at once while the last claims were still racing; each of
+ * those passes writes, and the last claims' next tries queued behind them for 95 seconds. A
+ * stuck claim still holds nothing for long: with no bind for {@link #BINDS_GO_ON}, the limit is
+ * as before.
  */
 @ApplicationScoped
 public class BindingFirst {
@@ -53,6 +60,11 @@ public class BindingFirst {
     static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
     /** How long one look at the claims stands: every held pass asks, thousands in a burst. */
     private static final Duration LOOK_STANDS = Duration.ofMillis(100);
+    /**
+     * How long after a bind binding counts as going on: several of a claim's retries after a lost
+     * race (two seconds apart), so that the last claims of a burst are not taken for stuck ones.
+     */
+    static final Duration BINDS_GO_ON = Duration.ofSeconds(10);
 
     @Inject
     OperatorConfig config;
@@ -64,6 +76,8 @@ public class BindingFirst {
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
     private final AtomicBoolean checkScheduled = new AtomicBoolean();
     private volatile Look look;
+    /** When a claim was last bound; null before the first bind. */
+    private volatile Instant lastBind;
 
     private record Look(Instant at, boolean waiting) {
     }
@@ -113,6 +127,16 @@ public class BindingFirst {
         return holder == null ? 0 : holder.since.size();
     }
 
+    /** A claim was bound: binding goes on. */
+    public void bound() {
+        lastBind = clock.instant();
+    }
+
+    private boolean bindsGoOn(Instant now) {
+        Instant last = lastBind;
+        return last != null && now.isBefore(last.plus(BINDS_GO_ON));
+    }
+
     /** Whether some claim still waits for its first answer. */
     boolean claimsWaiting() {
         return waiting(clock.instant());
@@ -123,7 +147,7 @@ public class BindingFirst {
         if (last != null && now.isBefore(last.at().plus(LOOK_STANDS)) && !now.isBefore(last.at())) {
             return last.waiting();
         }
-        Instant oldest = now.minus(config.bindingFirstMaxHold());
+        Instant oldest = bindsGoOn(now) ? Instant.MIN : now.minus(config.bindingFirstMaxHold());
         boolean waiting = unanswered.get().stream().anyMatch(claim -> createdAfter(claim, oldest));
         look = new Look(now, waiting);
         return waiting;
@@ -182,7 +206,11 @@ public class BindingFirst {
             Duration left = Duration.between(now, first.plus(limit));
             // Registered first, then the check: a check that starts after this sees the resource.
             scheduleCheck();
-            return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+            if (left.isNegative() || left.isZero()) {
+                // Past the limit, a pass still waits while binds go on, and looks again when they may have stopped.
+                return bindsGoOn(now) ? Optional.of(BINDS_GO_ON) : Optional.empty();
+            }
+            return Optional.of(left);
         }
 
         private boolean holdsAny() {

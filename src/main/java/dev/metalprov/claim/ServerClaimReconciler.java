@@ -93,6 +93,9 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
     FreeServers freeServers;
 
     @Inject
+    BindingFirst bindingFirst;
+
+    @Inject
     BootConfigurations bootConfigurations;
 
     @Inject
@@ -170,8 +173,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
                 return UpdateControl.<ServerClaim> noUpdate().rescheduleAfter(CACHE_CATCH_UP.toMillis());
             }
             metrics.bindAttempt(ClaimMetrics.BindOutcome.BOUND);
-            events.normal(claim, SERVER_BOUND, "bound to server " + held.get().getMetadata().getName());
-            metrics.bound(sinceCreation(claim));
+            announceBind(claim, held.get());
         }
         if (held.isEmpty()) {
             Binding binding = bind(claim, context);
@@ -179,8 +181,7 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
                 return unbound(claim, before, binding);
             }
             held = binding.server();
-            events.normal(claim, SERVER_BOUND, "bound to server " + held.get().getMetadata().getName());
-            metrics.bound(sinceCreation(claim));
+            announceBind(claim, held.get());
         }
         Server server = held.get();
         ServerClaim current = recordBinding(claim, server);
@@ -217,6 +218,13 @@ public class ServerClaimReconciler implements Reconciler<ServerClaim> {
         }
         return new Binding(Optional.empty(), BIND_CONFLICT,
                 "other claims took the servers this claim tried; trying again");
+    }
+
+    /** The one Event of a bind, its latency, and the news that binding goes on ({@link BindingFirst}). */
+    private void announceBind(ServerClaim claim, Server server) {
+        events.normal(claim, SERVER_BOUND, "bound to server " + server.getMetadata().getName());
+        metrics.bound(sinceCreation(claim));
+        bindingFirst.bound();
     }
 
     /** Why nothing can be bound, in the words a user can act on. */

@@ -95,6 +95,33 @@ class BindingFirstTest {
     }
 
     @Test
+    void aClaimOlderThanTheLimitStillWaitsWhileBindsGoOn() {
+        claims.add(claim("last-of-a-burst", START));
+        at(START.plus(LIMIT).plusSeconds(1));
+        assertFalse(bindingFirst.claimsWaiting(), "no bind yet: older than the limit, it holds nothing");
+        bindingFirst.bound();
+        at(START.plus(LIMIT).plusSeconds(2));
+        assertTrue(bindingFirst.claimsWaiting(), "another claim was just bound: the burst is still being bound");
+        at(START.plus(LIMIT).plusSeconds(1).plus(BindingFirst.BINDS_GO_ON).plusSeconds(1));
+        assertFalse(bindingFirst.claimsWaiting(), "no bind since: taken for stuck, it holds nothing");
+    }
+
+    @Test
+    void aPassPastItsLimitWaitsWhileBindsGoOnAndGoesOnOnceTheyStop() {
+        claims.add(claim("last-of-a-burst", START.plusSeconds(30)));
+        BindingFirst.Holder holder = bindingFirst.holder("server", woken::add);
+        assertEquals(Optional.of(LIMIT), holder.hold(server));
+
+        Instant pastTheLimit = START.plus(LIMIT).plusSeconds(5);
+        at(pastTheLimit);
+        bindingFirst.bound();
+        assertEquals(Optional.of(BindingFirst.BINDS_GO_ON), holder.hold(server), "binds go on: it looks again later");
+        at(pastTheLimit.plus(BindingFirst.BINDS_GO_ON));
+        assertEquals(Optional.empty(), holder.hold(server), "no bind since: it goes on, the claim still unanswered");
+        assertTrue(bindingFirst.claimsWaiting(), "the claim itself is still young enough to count");
+    }
+
+    @Test
     void onlyClaimsWithoutAnAnswerWait() {
         assertTrue(BindingFirst.awaitsAnswer(claim("fresh", START)));
         ServerClaim bound = claim("bound", START);

@@ -352,6 +352,32 @@ class ClaimFlowTest {
         cluster.awaitUntil("the gauge of held passes to be back at zero", this::heldPasses, held -> held == 0);
     }
 
+    @Test
+    void aClaimUnansweredLongerThanTheLimitHoldsTheFleetOnlyWhileBindsGoOn() {
+        cluster.ignitionSecret("burst", "ignition");
+        cluster.create(cluster.server("burst-1", Map.of()));
+        cluster.awaitServer("burst-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        // The last claim of a long burst: older than the limit (3 s in tests), still racing for a server.
+        ServerClaim racing = claim("elsewhere", "unanswered-for-an-hour", null, null);
+        racing.getMetadata().setCreationTimestamp(java.time.Instant.now().minusSeconds(3600).toString());
+        var realClaims = bindingFirst.claimsAwaitingAnswer();
+        bindingFirst.attach(() -> java.util.stream.Stream.concat(realClaims.get().stream(), java.util.stream.Stream.of(racing)).toList());
+        try {
+            cluster.create(claim("burst", "c", "burst-1", null));
+            cluster.awaitClaim("burst", "c", "to be Bound", c -> c.getStatus() != null && c.getStatus().getPhase() == ClaimPhase.BOUND);
+            cluster.markReady("burst", "c");
+            var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("burst-1");
+            // Held only because a bind was just made: by its age alone the racing claim holds nothing.
+            cluster.awaitUntil("the bound server's pass to be held while binds go on", () -> bindingFirst.holds("server", id),
+                    held -> held);
+            assertFalse(bmc.actions("burst-1").contains("On"), "not powered on while binds go on");
+            cluster.awaitServer("burst-1", "to be powered On once no bind came for a while, the claim still unanswered",
+                    s -> s.getStatus().getPowerState() == ServerPowerState.ON);
+        } finally {
+            bindingFirst.attach(realClaims);
+        }
+    }
+
     private double heldPasses() {
         return registry.get("metal.binding.held.passes").tag("controller", "server").gauge().value();
     }
