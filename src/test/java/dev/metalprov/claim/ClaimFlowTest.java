@@ -327,26 +327,14 @@ class ClaimFlowTest {
 
     @Test
     void aBoundServerWaitsWhileAnotherClaimWaitsForItsBindThenIsPoweredOn() {
-        cluster.ignitionSecret("first", "ignition");
-        cluster.create(cluster.server("first-1", Map.of()));
-        cluster.awaitServer("first-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("first-1");
         // Another claim, just created, that the operator has not answered yet.
-        ServerClaim waiting = claim("elsewhere", "not-answered-yet", null, null);
-        waiting.getMetadata().setCreationTimestamp(java.time.Instant.now().toString());
-        var realClaims = bindingFirst.claimsAwaitingAnswer();
-        bindingFirst.attach(() -> java.util.stream.Stream.concat(realClaims.get().stream(), java.util.stream.Stream.of(waiting)).toList());
-        try {
-            cluster.create(claim("first", "c", "first-1", null));
-            cluster.awaitClaim("first", "c", "to be Bound", c -> c.getStatus() != null && c.getStatus().getPhase() == ClaimPhase.BOUND);
-            cluster.markReady("first", "c");
-            var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("first-1");
+        bindWhileAnotherClaimWaits("first", "first-1", "not-answered-yet", java.time.Instant.now(), () -> {
             cluster.awaitUntil("the bound server's pass to be held", () -> bindingFirst.holds("server", id), held -> held);
             cluster.awaitUntil("the gauge to count the held pass", this::heldPasses, held -> held >= 1);
             assertEquals(ServerState.AVAILABLE, stateOf(cluster.getServer("first-1")), "held before its move to Reserved");
             assertFalse(bmc.actions("first-1").contains("On"), "not powered on while another claim waits");
-        } finally {
-            bindingFirst.attach(realClaims);
-        }
+        });
         cluster.awaitServer("first-1", "to be powered On once no claim waits", s -> s.getStatus().getPowerState() == ServerPowerState.ON);
         assertEquals(ServerState.RESERVED, stateOf(cluster.getServer("first-1")));
         cluster.awaitUntil("the gauge of held passes to be back at zero", this::heldPasses, held -> held == 0);
@@ -354,25 +342,37 @@ class ClaimFlowTest {
 
     @Test
     void aClaimUnansweredLongerThanTheLimitHoldsTheFleetOnlyWhileBindsGoOn() {
-        cluster.ignitionSecret("burst", "ignition");
-        cluster.create(cluster.server("burst-1", Map.of()));
-        cluster.awaitServer("burst-1", "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("burst-1");
         // The last claim of a long burst: older than the limit (3 s in tests), still racing for a server.
-        ServerClaim racing = claim("elsewhere", "unanswered-for-an-hour", null, null);
-        racing.getMetadata().setCreationTimestamp(java.time.Instant.now().minusSeconds(3600).toString());
-        var realClaims = bindingFirst.claimsAwaitingAnswer();
-        bindingFirst.attach(() -> java.util.stream.Stream.concat(realClaims.get().stream(), java.util.stream.Stream.of(racing)).toList());
-        try {
-            cluster.create(claim("burst", "c", "burst-1", null));
-            cluster.awaitClaim("burst", "c", "to be Bound", c -> c.getStatus() != null && c.getStatus().getPhase() == ClaimPhase.BOUND);
-            cluster.markReady("burst", "c");
-            var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("burst-1");
+        bindWhileAnotherClaimWaits("burst", "burst-1", "unanswered-for-an-hour", java.time.Instant.now().minusSeconds(3600), () -> {
             // Held only because a bind was just made: by its age alone the racing claim holds nothing.
             cluster.awaitUntil("the bound server's pass to be held while binds go on", () -> bindingFirst.holds("server", id),
                     held -> held);
             assertFalse(bmc.actions("burst-1").contains("On"), "not powered on while binds go on");
             cluster.awaitServer("burst-1", "to be powered On once no bind came for a while, the claim still unanswered",
                     s -> s.getStatus().getPowerState() == ServerPowerState.ON);
+        });
+    }
+
+    /**
+     * Binds a claim of {@code namespace} to a new server while a claim elsewhere, created at
+     * {@code createdAt}, awaits its bind as far as binding-first can tell; {@code meanwhile} runs
+     * after the bind, before that claim stops waiting.
+     */
+    private void bindWhileAnotherClaimWaits(String namespace, String serverName, String waitingName, java.time.Instant createdAt,
+            Runnable meanwhile) {
+        cluster.ignitionSecret(namespace, "ignition");
+        cluster.create(cluster.server(serverName, Map.of()));
+        cluster.awaitServer(serverName, "to be Available", s -> stateOf(s) == ServerState.AVAILABLE);
+        ServerClaim waiting = claim("elsewhere", waitingName, null, null);
+        waiting.getMetadata().setCreationTimestamp(createdAt.toString());
+        var realClaims = bindingFirst.claimsAwaitingAnswer();
+        bindingFirst.attach(() -> java.util.stream.Stream.concat(realClaims.get().stream(), java.util.stream.Stream.of(waiting)).toList());
+        try {
+            cluster.create(claim(namespace, "c", serverName, null));
+            cluster.awaitClaim(namespace, "c", "to be Bound", c -> c.getStatus() != null && c.getStatus().getPhase() == ClaimPhase.BOUND);
+            cluster.markReady(namespace, "c");
+            meanwhile.run();
         } finally {
             bindingFirst.attach(realClaims);
         }
