@@ -82,7 +82,6 @@ final class BenchBound {
 
     /** The parts of a FLEET-shaped object that MINIMAL leaves out. */
     static final class FleetShape {
-
         private FleetShape() {
         }
 
