@@ -76,9 +76,18 @@ final class BenchBound {
      * writes them in the benchmark's fleet: a discovered Server (its BMC, system, inventory and two
      * conditions), a claim that selects by label, and the bind's writes with what the operator puts
      * in them (the claim's label and boot configuration reference on the Server, the claim's
-     * finalizer, the boot configuration's owner, the claim's four conditions).
+     * finalizer, the boot configuration's owner, the claim's four conditions). FLEET_WATCHED: FLEET
+     * objects, while the bound's client watches each of the three kinds once, with an informer as
+     * an operator's (claims and boot configurations in every namespace, Servers): what any operator
+     * of this API would pay at the least, with no logic and no Event.
      */
-    enum Shape { MINIMAL, FLEET }
+    enum Shape {
+        MINIMAL, FLEET, FLEET_WATCHED;
+
+        boolean fleet() {
+            return this != MINIMAL;
+        }
+    }
 
     /** The parts of a FLEET-shaped object that MINIMAL leaves out. */
     static final class FleetShape {
@@ -187,13 +196,13 @@ final class BenchBound {
             ServerSpec spec = new ServerSpec();
             spec.setSystemUUID(java.util.UUID.randomUUID().toString());
             server.setSpec(spec);
-            if (shape == Shape.FLEET) {
+            if (shape.fleet()) {
                 FleetShape.server(server);
             }
             Server created = client.resource(server).create();
             ServerStatus status = new ServerStatus();
             status.setState(ServerState.AVAILABLE);
-            if (shape == Shape.FLEET) {
+            if (shape.fleet()) {
                 FleetShape.discovered(status);
             }
             created.setStatus(status);
@@ -205,11 +214,36 @@ final class BenchBound {
 
     private static Run bind(ControlPlane plane, KubernetesClient client, String tag, List<Server> servers, int concurrency,
             Duration deadline, Shape shape) throws Exception {
-        BenchApiServer.Reading before = BenchApiServer.read(plane.admin());
-        Instant start = Instant.now();
-        parallel(servers.size(), concurrency, deadline, i -> bindOne(client, tag, servers.get(i), "claim-" + i, shape));
-        double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-        return new Run(shape, concurrency, seconds, servers.size(), before, BenchApiServer.read(plane.admin()));
+        List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> watches = shape == Shape.FLEET_WATCHED
+                ? watchEachKind(client, deadline)
+                : List.of();
+        try {
+            BenchApiServer.Reading before = BenchApiServer.read(plane.admin());
+            Instant start = Instant.now();
+            parallel(servers.size(), concurrency, deadline, i -> bindOne(client, tag, servers.get(i), "claim-" + i, shape));
+            double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+            return new Run(shape, concurrency, seconds, servers.size(), before, BenchApiServer.read(plane.admin()));
+        } finally {
+            watches.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::stop);
+        }
+    }
+
+    /** One informer per kind a bind writes, started and synced before the timing, as an operator's would be. */
+    private static List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> watchEachKind(KubernetesClient client,
+            Duration deadline) throws Exception {
+        List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers = List.of(
+                client.resources(Server.class).runnableInformer(0),
+                client.resources(ServerClaim.class).inAnyNamespace().runnableInformer(0),
+                client.resources(ServerBootConfiguration.class).inAnyNamespace().runnableInformer(0));
+        try {
+            for (var informer : informers) {
+                informer.start().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::stop);
+            throw e;
+        }
+        return informers;
     }
 
     private static void bindOne(KubernetesClient client, String namespace, Server server, String name, Shape shape) {
@@ -220,7 +254,7 @@ final class BenchBound {
         spec.setImage("my-osimage:latest");
         spec.setIgnitionSecretRef(new LocalObjectReference("ignition"));
         claim.setSpec(spec);
-        if (shape == Shape.FLEET) {
+        if (shape.fleet()) {
             FleetShape.selecting(claim, namespace);
         }
         ServerClaim created = client.resource(claim).create();
@@ -230,13 +264,13 @@ final class BenchBound {
         claimRef.setKind("ServerClaim");
         claimRef.setUid(created.getMetadata().getUid());
         server.getSpec().setServerClaimRef(claimRef);
-        if (shape == Shape.FLEET) {
+        if (shape.fleet()) {
             FleetShape.bound(server, created);
         }
         client.resource(server).update();
 
         created.getSpec().setServerRef(new LocalObjectReference(server.getMetadata().getName()));
-        if (shape == Shape.FLEET) {
+        if (shape.fleet()) {
             created.getMetadata().setFinalizers(List.of(Metal.SERVER_CLAIM_FINALIZER));
         }
         client.resource(created).update();
@@ -248,7 +282,7 @@ final class BenchBound {
         bootSpec.setImage(spec.getImage());
         bootSpec.setIgnitionSecretRef(spec.getIgnitionSecretRef());
         boot.setSpec(bootSpec);
-        if (shape == Shape.FLEET) {
+        if (shape.fleet()) {
             FleetShape.ownedBy(boot, created);
         }
         client.resource(boot).create();
@@ -257,7 +291,7 @@ final class BenchBound {
         bound.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         ServerClaimStatus status = new ServerClaimStatus();
         status.setPhase(ClaimPhase.BOUND);
-        if (shape == Shape.FLEET) {
+        if (shape.fleet()) {
             FleetShape.boundStatus(status, server);
         }
         bound.setStatus(status);

@@ -155,7 +155,12 @@ public final class ScaleBenchmark {
 
         /** The bound's best run: the most claims per second. */
         BenchBound.Run bestBound() {
-            return bound.stream().filter(run -> run.shape() == BenchBound.Shape.MINIMAL)
+            return bestBound(BenchBound.Shape.MINIMAL);
+        }
+
+        /** The best run of one shape, or null when that shape was not measured. */
+        BenchBound.Run bestBound(BenchBound.Shape shape) {
+            return bound.stream().filter(run -> run.shape() == shape)
                     .max(java.util.Comparator.comparingDouble(BenchBound.Run::claimsPerSecond)).orElse(null);
         }
 
@@ -451,7 +456,7 @@ public final class ScaleBenchmark {
         return integers("benchmark.sizes", DEFAULT_SIZES);
     }
 
-    /** The bound's object shapes ({@link BenchBound.Shape}), each at every level: {@code -Dbenchmark.bound-shapes=MINIMAL,FLEET}. */
+    /** The bound's object shapes ({@link BenchBound.Shape}), each at every level: {@code -Dbenchmark.bound-shapes=MINIMAL,FLEET,FLEET_WATCHED}. */
     private static List<BenchBound.Shape> boundShapes() {
         return java.util.Arrays.stream(System.getProperty("benchmark.bound-shapes", "MINIMAL").split(","))
                 .map(String::trim).filter(v -> !v.isEmpty()).map(BenchBound.Shape::valueOf).toList();
@@ -976,6 +981,15 @@ public final class ScaleBenchmark {
         row(text, "**operator: first claim created until all Bound (s)**", results, r -> fmt(r.allBoundSeconds));
         row(text, "**operator's all-Bound time / the bound's**", results,
                 r -> r.bestBound() == null ? "-" : ratio(r.allBoundSeconds, r.bestBound().seconds()));
+        if (results.stream().anyMatch(r -> r.bestBound(BenchBound.Shape.FLEET_WATCHED) != null)) {
+            row(text, "the same writes on the operator's objects, each kind watched once (FLEET_WATCHED), best level (s); "
+                    + "the operator's all-Bound time / it", results, r -> {
+                        BenchBound.Run watched = r.bestBound(BenchBound.Shape.FLEET_WATCHED);
+                        return watched == null ? "-"
+                                : fmt(watched.seconds()) + " (" + watched.concurrency() + " in flight); "
+                                        + ratio(r.allBoundSeconds, watched.seconds());
+                    });
+        }
         row(text, "claims bound per second (claims created at this many in flight)", results,
                 r -> fmt(r.boundPerSecond) + " (" + r.creationConcurrency + ")");
         row(text, "claims Bound / PowerStateReached (of N)", results, r -> r.bindSeconds.size() + " / " + r.onSeconds.size());
@@ -1039,8 +1053,9 @@ public final class ScaleBenchmark {
             text.append("\n### The bound at each level of concurrency\n\n")
                     .append("Claims in flight: time for N binds (s), claims per second, and the API server's write latency\n")
                     .append("p50 / p99 (ms) meanwhile (").append(BenchBound.WRITES_PER_CLAIM).append(" writes per claim). The bound is\n")
-                    .append("the best MINIMAL row; FLEET rows (`-Dbenchmark.bound-shapes=MINIMAL,FLEET`) make the same writes on\n")
-                    .append("objects shaped as the operator's (`BenchBound.Shape`).\n\n")
+                    .append("the best MINIMAL row; FLEET rows (`-Dbenchmark.bound-shapes=MINIMAL,FLEET,FLEET_WATCHED`) make the same writes on\n")
+                    .append("objects shaped as the operator's, and FLEET_WATCHED rows with the bound's client watching each kind\n")
+                    .append("once meanwhile (`BenchBound.Shape`).\n\n")
                     .append("| N | objects | in flight | time (s) | claims/s | write latency p50 / p99 (ms) |\n|---|---|---|---|---|---|\n");
             java.util.Set<Integer> done = new java.util.HashSet<>();
             for (Result r : withBound) {

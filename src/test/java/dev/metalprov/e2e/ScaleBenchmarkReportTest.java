@@ -1,6 +1,7 @@
 package dev.metalprov.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -70,6 +71,25 @@ class ScaleBenchmarkReportTest {
         assertTrue(report.contains("| read: list servers | 0.500 |"), report);
         assertTrue(report.contains("| 20 | MINIMAL | 8 | 4.00 | 5.00 |"), report);
         assertTrue(report.contains("| 20 | FLEET | 16 | 1.00 | 20.00 |"), report);
+    }
+
+    @Test
+    void theOperatorIsAlsoComparedWithTheWatchedFleetShapedBoundWhenItWasMeasured() {
+        ScaleBenchmark.Result r = result(20, null);
+        BenchApiServer.Reading none = new BenchApiServer.Reading(0, Map.of(), new java.util.TreeMap<>());
+        r.allBoundSeconds = 3.0;
+        r.bound = List.of(new BenchBound.Run(BenchBound.Shape.MINIMAL, 16, 1.0, 20, none, none));
+        String without = ScaleBenchmark.report(List.of(r), List.of(), DeploymentJvm.fromDeployBase(), List.of(20));
+        assertFalse(without.contains("FLEET_WATCHED), best level"), without);
+
+        r.bound = List.of(new BenchBound.Run(BenchBound.Shape.MINIMAL, 16, 1.0, 20, none, none),
+                new BenchBound.Run(BenchBound.Shape.FLEET_WATCHED, 16, 2.5, 20, none, none),
+                new BenchBound.Run(BenchBound.Shape.FLEET_WATCHED, 128, 2.0, 20, none, none));
+        String report = ScaleBenchmark.report(List.of(r), List.of(), DeploymentJvm.fromDeployBase(), List.of(20));
+        assertTrue(report.contains("| **operator's all-Bound time / the bound's** | 3.00 |"), report);
+        assertTrue(report.contains("FLEET_WATCHED), best level (s); the operator's all-Bound time / it | 2.00 (128 in flight); 1.50 |"),
+                report);
+        assertTrue(report.contains("| 20 | FLEET_WATCHED | 16 | 2.50 | 8.00 |"), report);
     }
 
     @Test
