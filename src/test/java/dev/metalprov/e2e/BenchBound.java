@@ -173,7 +173,7 @@ final class BenchBound {
         List<Run> runs = new ArrayList<>();
         for (Shape shape : shapes) {
             for (int concurrency : levels) {
-                String tag = name + "-" + size + "-" + shape.name().toLowerCase(java.util.Locale.ROOT) + "-c" + concurrency;
+                String tag = name + "-" + size + "-" + shape.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-c" + concurrency;
                 try {
                     List<Server> servers = prepare(client, tag, size, concurrency, deadline, shape);
                     runs.add(bind(plane, client, tag, servers, concurrency, deadline, shape));
