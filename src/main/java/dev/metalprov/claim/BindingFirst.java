@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -41,14 +42,16 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
  * other than a lost race (a claim that lost its race tries again at once, and the servers woken
  * too early would crowd its next try). A claim nobody answers (the operator fails on it, or it is left alone with the ignore
  * annotation) must not hold the fleet: ignored and deleted claims do not count, and a claim older
- * than the longest hold counts only while binds still go on (one within {@link #BINDS_GO_ON}).
+ * than the longest hold counts only while binds still go on (one within {@link #bindsGoOnWindow()}).
  *
  * <p>Why binds going on count: all controllers share the SDK's reconcile threads, in the order
  * events come. A burst that takes longer than the longest hold (10,000 claims took over two
  * minutes) released every held pass at once while the last claims were still racing; each of
  * those passes writes, and the last claims' next tries queued behind them for 95 seconds. A
- * stuck claim still holds nothing for long: with no bind for {@link #BINDS_GO_ON}, the limit is
- * as before.
+ * stuck claim still holds nothing for long: with no bind for that window, the limit is as before.
+ * And no pass waits longer than {@link #CEILING_IN_LIMITS} times the limit, binds or not: a claim
+ * that kept losing races while others were bound would otherwise hold the fleet's power-on for as
+ * long as that lasted.
  */
 @ApplicationScoped
 public class BindingFirst {
@@ -60,11 +63,12 @@ public class BindingFirst {
     static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
     /** How long one look at the claims stands: every held pass asks, thousands in a burst. */
     private static final Duration LOOK_STANDS = Duration.ofMillis(100);
-    /**
-     * How long after a bind binding counts as going on: several of a claim's retries after a lost
-     * race (two seconds apart), so that the last claims of a burst are not taken for stuck ones.
-     */
+    /** How long after a bind binding counts as going on, at the least. */
     static final Duration BINDS_GO_ON = Duration.ofSeconds(10);
+    /** How many of a claim's retries after a lost race the window spans at the least. */
+    static final int RETRIES_IN_WINDOW = 5;
+    /** A held pass goes on after this many times the limit, whatever else. */
+    static final int CEILING_IN_LIMITS = 5;
 
     @Inject
     OperatorConfig config;
@@ -124,7 +128,7 @@ public class BindingFirst {
     /** How many passes the holder of this name holds now; zero for a holder not (yet) made. */
     public int held(String holderName) {
         Holder holder = holders.get(holderName);
-        return holder == null ? 0 : holder.since.size();
+        return holder == null ? 0 : holder.heldNow();
     }
 
     /** A claim was bound: binding goes on. */
@@ -134,7 +138,17 @@ public class BindingFirst {
 
     private boolean bindsGoOn(Instant now) {
         Instant last = lastBind;
-        return last != null && now.isBefore(last.plus(BINDS_GO_ON));
+        return last != null && now.isBefore(last.plus(bindsGoOnWindow()));
+    }
+
+    /**
+     * How long after a bind binding counts as going on: several of a claim's retries after a lost
+     * race ({@code metal.release-check-interval} apart), so that the last claims of a burst are
+     * not taken for stuck ones, and at least {@link #BINDS_GO_ON}.
+     */
+    Duration bindsGoOnWindow() {
+        Duration retries = config.releaseCheckInterval().multipliedBy(RETRIES_IN_WINDOW);
+        return retries.compareTo(BINDS_GO_ON) > 0 ? retries : BINDS_GO_ON;
     }
 
     /** Whether some claim still waits for its first answer. */
@@ -186,6 +200,11 @@ public class BindingFirst {
         private final Consumer<ResourceID> wake;
         /** When each held resource was first held: the limit counts from there. */
         private final Map<ResourceID, Instant> since = new ConcurrentHashMap<>();
+        /**
+         * Those of them whose pass went on at its limit. Their first hold is kept, so that their next
+         * pass is not held for a whole new limit; they are not held now.
+         */
+        private final Set<ResourceID> goneOn = ConcurrentHashMap.newKeySet();
 
         private Holder(Consumer<ResourceID> wake) {
             this.wake = wake;
@@ -199,7 +218,7 @@ public class BindingFirst {
             Instant now = clock.instant();
             Duration limit = config.bindingFirstMaxHold();
             if (limit.isZero() || !waiting(now)) {
-                since.remove(id);
+                forget(id);
                 return Optional.empty();
             }
             Instant first = since.computeIfAbsent(id, key -> now);
@@ -207,10 +226,27 @@ public class BindingFirst {
             // Registered first, then the check: a check that starts after this sees the resource.
             scheduleCheck();
             if (left.isNegative() || left.isZero()) {
-                // Past the limit, a pass still waits while binds go on, and looks again when they may have stopped.
-                return bindsGoOn(now) ? Optional.of(BINDS_GO_ON) : Optional.empty();
+                // Past the limit, a pass still waits while binds go on, up to the ceiling, and looks
+                // again when they may have stopped.
+                Duration toCeiling = Duration.between(now, first.plus(limit.multipliedBy(CEILING_IN_LIMITS)));
+                if (bindsGoOn(now) && !toCeiling.isNegative() && !toCeiling.isZero()) {
+                    goneOn.remove(id);
+                    Duration window = bindsGoOnWindow();
+                    return Optional.of(window.compareTo(toCeiling) < 0 ? window : toCeiling);
+                }
+                goneOn.add(id);
+                return Optional.empty();
             }
             return Optional.of(left);
+        }
+
+        private void forget(ResourceID id) {
+            since.remove(id);
+            goneOn.remove(id);
+        }
+
+        private int heldNow() {
+            return (int) since.keySet().stream().filter(id -> !goneOn.contains(id)).count();
         }
 
         private boolean holdsAny() {
@@ -220,7 +256,8 @@ public class BindingFirst {
         private int wakeAll() {
             int woken = 0;
             for (ResourceID id : since.keySet()) {
-                if (since.remove(id) != null) {
+                boolean held = !goneOn.remove(id);
+                if (since.remove(id) != null && held) {
                     wake.accept(id);
                     woken++;
                 }

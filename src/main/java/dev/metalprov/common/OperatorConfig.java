@@ -57,7 +57,7 @@ public interface OperatorConfig {
     /**
      * How long the work that follows a bind (the server's power-on, the built-in boot service's
      * answer) may wait while other claims still wait for theirs ({@code claim.BindingFirst}); longer
-     * only while binds still go on; 0 never waits.
+     * only while binds still go on, and never longer than five times this; 0 never waits.
      */
     @WithDefault("2m")
     Duration bindingFirstMaxHold();

@@ -122,6 +122,59 @@ class BindingFirstTest {
     }
 
     @Test
+    void bindsGoOnForSeveralRetriesOfALostRaceHoweverLongTheyAreApart() {
+        assertEquals(BindingFirst.BINDS_GO_ON, bindingFirst.bindsGoOnWindow(), "retries two seconds apart: the least window");
+        bindingFirst.config = config(LIMIT, Duration.ofSeconds(30));
+        assertEquals(Duration.ofSeconds(150), bindingFirst.bindsGoOnWindow());
+
+        claims.add(claim("last-of-a-burst", START));
+        at(START.plus(LIMIT).plusSeconds(1));
+        bindingFirst.bound();
+        at(START.plus(LIMIT).plusSeconds(1).plusSeconds(60));
+        assertTrue(bindingFirst.claimsWaiting(), "a minute after the last bind: fewer than five retries 30 s apart");
+        at(START.plus(LIMIT).plusSeconds(1).plusSeconds(151));
+        assertFalse(bindingFirst.claimsWaiting(), "five retries later with no bind: taken for stuck");
+    }
+
+    @Test
+    void noPassWaitsLongerThanTheCeilingWhateverBindsGoOn() {
+        claims.add(claim("keeps-losing", START));
+        BindingFirst.Holder holder = bindingFirst.holder("server", woken::add);
+        assertEquals(Optional.of(LIMIT), holder.hold(server));
+
+        Instant ceiling = START.plus(LIMIT.multipliedBy(BindingFirst.CEILING_IN_LIMITS));
+        at(ceiling.minusSeconds(4));
+        bindingFirst.bound();
+        assertEquals(Optional.of(Duration.ofSeconds(4)), holder.hold(server), "binds go on: it waits, but not past the ceiling");
+        assertEquals(1, bindingFirst.held("server"));
+        at(ceiling);
+        bindingFirst.bound();
+        assertTrue(bindingFirst.claimsWaiting(), "the claim still counts: binds go on");
+        assertEquals(Optional.empty(), holder.hold(server), "at the ceiling it goes on, binds or not");
+    }
+
+    @Test
+    void aPassThatWentOnAtItsLimitIsNotCountedAsHeld() {
+        claims.add(claim("stuck", START));
+        claims.add(claim("young", START.plus(LIMIT)));
+        BindingFirst.Holder holder = bindingFirst.holder("server", woken::add);
+        ResourceID other = new ResourceID("server-2");
+        holder.hold(server);
+        at(START.plus(LIMIT).minusSeconds(1));
+        holder.hold(other);
+        assertEquals(2, bindingFirst.held("server"));
+
+        at(START.plus(LIMIT).plusSeconds(1));
+        assertTrue(bindingFirst.claimsWaiting(), "the young claim still waits");
+        assertEquals(Optional.empty(), holder.hold(server), "past its limit, no bind going on: it goes on");
+        assertEquals(1, bindingFirst.held("server"), "only the pass still held counts");
+
+        bindingFirst.bound();
+        assertEquals(Optional.of(BindingFirst.BINDS_GO_ON), holder.hold(server), "binds go on again: held again");
+        assertEquals(2, bindingFirst.held("server"));
+    }
+
+    @Test
     void onlyClaimsWithoutAnAnswerWait() {
         assertTrue(BindingFirst.awaitsAnswer(claim("fresh", START)));
         ServerClaim bound = claim("bound", START);
@@ -171,12 +224,15 @@ class BindingFirstTest {
     }
 
     private static OperatorConfig config(Duration maxHold) {
+        return config(maxHold, Duration.ofSeconds(2));
+    }
+
+    private static OperatorConfig config(Duration maxHold, Duration releaseCheckInterval) {
         return (OperatorConfig) Proxy.newProxyInstance(OperatorConfig.class.getClassLoader(), new Class<?>[] { OperatorConfig.class },
-                (proxy, method, args) -> {
-                    if (method.getName().equals("bindingFirstMaxHold")) {
-                        return maxHold;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "bindingFirstMaxHold" -> maxHold;
+                    case "releaseCheckInterval" -> releaseCheckInterval;
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 }
