@@ -1056,7 +1056,8 @@ public final class ScaleBenchmark {
                     .append("the best MINIMAL row; FLEET rows (`-Dbenchmark.bound-shapes=MINIMAL,FLEET,FLEET_WATCHED`) make the same writes on\n")
                     .append("objects shaped as the operator's, and FLEET_WATCHED rows with the bound's client watching each kind\n")
                     .append("once meanwhile (`BenchBound.Shape`).\n\n")
-                    .append("| N | objects | in flight | time (s) | claims/s | write latency p50 / p99 (ms) |\n|---|---|---|---|---|---|\n");
+                    .append("| N | objects | in flight | time (s) | claims/s | write latency p50 / p99 (ms) | API server CPU per claim (ms) |\n")
+                    .append("|---|---|---|---|---|---|---|\n");
             java.util.Set<Integer> done = new java.util.HashSet<>();
             for (Result r : withBound) {
                 if (done.add(r.size)) {
@@ -1064,7 +1065,8 @@ public final class ScaleBenchmark {
                         text.append("| ").append(r.size).append(" | ").append(run.shape()).append(" | ").append(run.concurrency())
                                 .append(" | ").append(fmt(run.seconds()))
                                 .append(" | ").append(fmt(run.claimsPerSecond())).append(" | ").append(ms(run.writeLatency(0.5)))
-                                .append(" / ").append(ms(run.writeLatency(0.99))).append(" |\n");
+                                .append(" / ").append(ms(run.writeLatency(0.99))).append(" | ")
+                                .append(fmt(run.apiServerCpuPerClaimMillis())).append(" |\n");
                     }
                 }
             }

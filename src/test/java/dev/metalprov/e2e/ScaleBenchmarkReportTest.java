@@ -104,6 +104,7 @@ class ScaleBenchmarkReportTest {
         assertTrue(without.contains("| API server CPU per claim while binding (ms): the bound's best level / the operator's | 10.00 / 25.00 |"),
                 without);
         assertTrue(!without.contains("the bound again after the operator"), without);
+        assertTrue(without.contains("| 20 | MINIMAL | 16 | 2.00 | 10.00 | - / - | 10.00 |"), "and in the bound's own table: " + without);
 
         r.boundAgain = List.of(new BenchBound.Run(BenchBound.Shape.MINIMAL, 16, 2.5, 20, start, later));
         String with = ScaleBenchmark.report(List.of(r), List.of(), DeploymentJvm.fromDeployBase(), List.of(20));
