@@ -33,6 +33,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * The API server's own limit for binding on this machine: a client with no logic makes exactly the
@@ -214,7 +215,7 @@ final class BenchBound {
 
     private static Run bind(ControlPlane plane, KubernetesClient client, String tag, List<Server> servers, int concurrency,
             Duration deadline, Shape shape) throws Exception {
-        List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> watches = shape == Shape.FLEET_WATCHED
+        List<SharedIndexInformer<?>> watches = shape == Shape.FLEET_WATCHED
                 ? watchEachKind(client, deadline)
                 : List.of();
         try {
@@ -224,14 +225,14 @@ final class BenchBound {
             double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
             return new Run(shape, concurrency, seconds, servers.size(), before, BenchApiServer.read(plane.admin()));
         } finally {
-            watches.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::stop);
+            watches.forEach(SharedIndexInformer::stop);
         }
     }
 
     /** One informer per kind a bind writes, started and synced before the timing, as an operator's would be. */
-    private static List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> watchEachKind(KubernetesClient client,
+    private static List<SharedIndexInformer<?>> watchEachKind(KubernetesClient client,
             Duration deadline) throws Exception {
-        List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers = List.of(
+        List<SharedIndexInformer<?>> informers = List.of(
                 client.resources(Server.class).runnableInformer(0),
                 client.resources(ServerClaim.class).inAnyNamespace().runnableInformer(0),
                 client.resources(ServerBootConfiguration.class).inAnyNamespace().runnableInformer(0));
@@ -240,7 +241,7 @@ final class BenchBound {
                 informer.start().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (Exception e) {
-            informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::stop);
+            informers.forEach(SharedIndexInformer::stop);
             throw e;
         }
         return informers;
